@@ -1,0 +1,68 @@
+# The course's commands. `make demo` and `make test` set everything up first, so on a
+# fresh clone each is one command. Run `make help` for the list.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+# uv's version comes from the lock, so the lock stays the one place for every pin.
+UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' $(LOCK) 2>/dev/null)
+
+# Offline and quiet: no telemetry, no update checks, local stores inside the repo.
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := true
+export DVC_NO_ANALYTICS := 1
+export DVC_STUDIO_OFFLINE := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME := $(CURDIR)/.prefect
+export UV_NATIVE_TLS := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup demo test test-fast lint format notebooks serve bench lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Create .venv from the lock and install the course (quick when done)
+
+$(STAMP): $(LOCK) pyproject.toml
+	@bash .ci/check-python $(PYTHON)
+	@test -n "$(UV_VERSION)" || { echo "error: $(LOCK) is missing or has no uv pin; restore it with 'git checkout $(LOCK)'" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+	@echo "setup done: $(VENV) matches $(LOCK)"
+
+demo: setup ## Run the capstone end to end and say where to look
+	$(BIN)/labs demo
+
+test: setup ## Run every test: unit, data, model, slow, notebooks, lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+test-fast: setup ## The quick loop while you work: no slow tests, no notebooks
+	$(BIN)/pytest -m "not slow and not notebook and not docker"
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+notebooks: setup ## Open the notebooks in Jupyter Lab
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
+
+clean: ## Remove generated data, reports, stores and caches (keeps .venv)
+	rm -rf data/raw data/interim data/processed .mlflow .prefect .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

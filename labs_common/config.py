@@ -1,0 +1,146 @@
+"""Typed, validated parameters (params.yaml) and environment settings.
+
+Why it matters: a typo in params.yaml should stop the pipeline with a message naming the
+key, not silently fall back to a default three stages later. Each section of params.yaml
+is one pydantic model below; unknown keys are rejected (``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from labs_common import paths
+
+Month = int
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeaturesParams(_Section):
+    late_minutes: int = Field(15, ge=0, le=240)
+    use_weather: bool = True
+    use_history: bool = True
+    history_smoothing: float = Field(50.0, ge=0)
+
+
+class SplitParams(_Section):
+    train_months: list[Month] = Field(min_length=1)
+    valid_months: list[Month] = Field(min_length=1)
+    test_months: list[Month] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _months_are_ordered_and_disjoint(self) -> SplitParams:
+        parts = {"train_months": self.train_months, "valid_months": self.valid_months,
+                 "test_months": self.test_months}  # fmt: skip
+        for name, months in parts.items():
+            bad = [m for m in months if not 1 <= m <= 12]
+            if bad:
+                raise ValueError(f"{name} must be in 1..12, got {bad}; edit split.{name}")
+        if not max(self.train_months) < min(self.valid_months) <= max(self.valid_months) < min(
+            self.test_months
+        ):
+            raise ValueError(
+                "split months must follow time: every train month before every validation "
+                f"month before every test month, got train={self.train_months} "
+                f"valid={self.valid_months} test={self.test_months}"
+            )
+        return self
+
+    @property
+    def production_months(self) -> list[Month]:
+        """Months after the training window: replayed as 'production' by the monitor."""
+        return sorted(self.valid_months + self.test_months)
+
+
+class SearchParams(_Section):
+    hgb: dict[str, list[float | int]]
+    logreg: dict[str, list[float | int]]
+
+
+class TrainParams(_Section):
+    model: Literal["hgb", "logreg"] = "hgb"
+    seed: int = 42
+    search: SearchParams
+
+
+class CostParams(_Section):
+    missed_delay: float = Field(gt=0)
+    false_alert: float = Field(gt=0)
+    threshold_rule: Literal["theoretic", "validation_grid", "prior_shift"] = "theoretic"
+
+
+class RegisterParams(_Section):
+    model_name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    min_roc_auc: float = Field(ge=0.5, le=1.0)
+    max_slice_gap: float = Field(ge=0, le=1)
+    min_slice_rows: int = Field(ge=1)
+    tolerance: float = Field(ge=0, le=0.1)
+
+
+class Params(BaseModel):
+    """All of params.yaml. One attribute per section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    features: FeaturesParams
+    split: SplitParams
+    train: TrainParams
+    cost: CostParams
+    register: RegisterParams
+
+
+class ParamsError(ValueError):
+    """params.yaml is missing, not YAML, or breaks a rule; the message says which key."""
+
+
+@lru_cache(maxsize=8)
+def load_params(path: Path = paths.PARAMS_PATH) -> Params:
+    """Read and validate params.yaml.
+
+    Why it matters: every stage gets the same typed values, and a wrong value fails here
+    with the key's name instead of deep inside scikit-learn.
+
+    Args:
+        path: the YAML file; the repository's params.yaml by default.
+
+    Returns:
+        The validated, immutable parameters.
+
+    Raises:
+        ParamsError: the file is missing or a value breaks a rule.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path} not found; run from a clone of the course repository")
+    try:
+        raw = yaml.safe_load(path.read_text())
+        return Params.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path} is not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ParamsError(f"{path} has invalid parameters: {problems}") from exc
+
+
+class Settings(BaseSettings):
+    """Settings read from the environment (prefix ``LABS_``), for what differs per machine."""
+
+    model_config = SettingsConfigDict(env_prefix="LABS_", extra="ignore")
+
+    log_level: str = "INFO"
+    sample_rows: int | None = Field(None, ge=100, description="Use a sample in notebooks/tests")
+
+
+def get_settings() -> Settings:
+    """Build the settings from the current environment (not cached, so tests can patch)."""
+    return Settings()

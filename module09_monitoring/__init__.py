@@ -1,0 +1,1 @@
+"""Module 09 — Monitoring: Evidently drift and quality monitors, service metrics, CI/CD."""
