@@ -19,6 +19,9 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 TABLES = ("flights", "weather", "planes", "airports", "airlines")
 TIMEZONE = "America/New_York"
 
@@ -123,6 +126,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; use the usual mode
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
