@@ -227,6 +227,9 @@ def _warning_failures(df: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFr
 def _summarise(cases: pd.DataFrame, schema: pa.DataFrameSchema, severity: str) -> pd.DataFrame:
     """Fold pandera's one-row-per-failure table into one row per (column, rule)."""
     cases = cases.copy()
+    # failure_case takes the dtype of the failing values (categorical, int); make it object
+    # so the "duplicate key" label below can be written whatever those values were.
+    cases["failure_case"] = cases["failure_case"].astype("object")
     column = cases["column"].astype("object")
     missing = cases["check"].eq("column_in_dataframe")
     column = column.mask(missing, cases["failure_case"].astype(str))
