@@ -44,8 +44,11 @@ class SplitParams(_Section):
             bad = [m for m in months if not 1 <= m <= 12]
             if bad:
                 raise ValueError(f"{name} must be in 1..12, got {bad}; edit split.{name}")
-        if not max(self.train_months) < min(self.valid_months) <= max(self.valid_months) < min(
-            self.test_months
+        if (
+            not max(self.train_months)
+            < min(self.valid_months)
+            <= max(self.valid_months)
+            < min(self.test_months)
         ):
             raise ValueError(
                 "split months must follow time: every train month before every validation "

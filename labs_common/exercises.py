@@ -84,7 +84,9 @@ def _run_one(ex: Exercise, fn: Callable[..., object] | None) -> Result:
     try:
         ex.check(fn)
     except NotImplementedError:
-        return Result(ex.name, "todo", "not written yet (still raises NotImplementedError)", ex.hint)
+        return Result(
+            ex.name, "todo", "not written yet (still raises NotImplementedError)", ex.hint
+        )
     except AssertionError as exc:
         return Result(ex.name, "fail", str(exc) or "the answer is not right yet", ex.hint)
     except Exception as exc:  # noqa: BLE001 - a student's bug is a result, not a crash

@@ -84,8 +84,11 @@ def test_count_routes_matches_groupby(flights: pd.DataFrame) -> None:
     assert discrete.count_routes(flights) == expected
 
 
-@pytest.mark.parametrize(("n", "k"), [(5, 2), (107, 2), (30, 15), (3, 5), (0, 0)],
-                         ids=["small", "airports", "big", "k>n", "zero"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("n", "k"),
+    [(5, 2), (107, 2), (30, 15), (3, 5), (0, 0)],
+    ids=["small", "airports", "big", "k>n", "zero"],
+)
 def test_count_combinations_matches_math_comb(n: int, k: int) -> None:
     assert discrete.count_combinations(n, k) == math.comb(n, k)
 
