@@ -1,0 +1,64 @@
+"""KPIs of a scored period: how well the model ranks, and what its decisions cost.
+
+Why it matters: a KPI is a number a stakeholder has agreed to be judged by. The DVC stage
+``evaluate`` reports two kinds side by side: model metrics (ROC AUC, PR AUC, log loss,
+Brier score), which data scientists use to compare models, and decision metrics (cost per
+flight, saving, precision, recall, share of flights flagged), which the operations team
+feels every day.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
+
+from module05_business.cost import (
+    Costs,
+    cost_at_threshold,
+    cost_saving,
+    count_outcomes,
+    trivial_costs,
+)
+
+
+def ranking_metrics(y: pd.Series, proba: pd.Series, prefix: str) -> dict[str, float]:
+    """Return ROC AUC, PR AUC (average precision), log loss and Brier score.
+
+    Why it matters: ROC AUC and PR AUC judge the ranking (threshold-free); log loss and the
+    Brier score judge the probabilities themselves, which the cost rules rely on.
+    """
+    return {
+        f"{prefix}_roc_auc": float(roc_auc_score(y, proba)),
+        f"{prefix}_pr_auc": float(average_precision_score(y, proba)),
+        f"{prefix}_log_loss": float(log_loss(y, proba, labels=[0, 1])),
+        f"{prefix}_brier": float(brier_score_loss(y, proba)),
+    }
+
+
+def decision_metrics(y: pd.Series, proba: pd.Series, threshold: float, costs: Costs) -> dict:
+    """Return the test KPIs of one threshold: cost, saving, precision, recall, confusion."""
+    c = {k: int(v[0]) for k, v in count_outcomes(y, proba, [threshold]).items()}
+    trivial = trivial_costs(y, costs)
+    cost = cost_at_threshold(y, proba, threshold, costs)
+    return {
+        "test_cost": cost,
+        "cost_flag_none": trivial["flag_none"],
+        "cost_flag_all": trivial["flag_all"],
+        "cost_saving_vs_best_trivial": cost_saving(cost, trivial),
+        "test_precision": c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0,
+        "test_recall": c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0,
+        "test_flag_rate": (c["tp"] + c["fp"]) / len(y),
+        "confusion": {k: c[k] for k in ("tp", "fp", "tn", "fn")},
+    }
+
+
+def price_threshold(
+    valid: pd.DataFrame, test: pd.DataFrame, threshold: float, costs: Costs
+) -> dict:
+    """Return a threshold's cost per flight on both splits and its saving on test."""
+    test_cost = cost_at_threshold(test["y"], test["proba"], threshold, costs)
+    return {
+        "test_cost": test_cost,
+        "valid_cost": cost_at_threshold(valid["y"], valid["proba"], threshold, costs),
+        "cost_saving_vs_best_trivial": cost_saving(test_cost, trivial_costs(test["y"], costs)),
+    }
