@@ -1,0 +1,197 @@
+"""The repository keeps the shape the course promises.
+
+Why it matters: students navigate by convention. Every module has the same four parts;
+module N builds only on modules before it (so a student can stop after any module and
+what they have works); notebooks are stored clean so diffs show prose and code, not
+output noise; and every parameter the pipeline names really exists.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from labs_common import paths
+from labs_common.config import load_params
+
+ROOT = paths.ROOT
+MODULE_RE = re.compile(r"^module(\d\d)_\w+$")
+SKIP_PARTS = {"__pycache__", "data", "reports", "build"}
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*.py") if not SKIP_PARTS & set(p.relative_to(folder).parts)
+    )
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Return (line, dotted name) of every absolute import in a Python file.
+
+    ``importlib.import_module("...")`` with a literal name counts as an import too.
+    """
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def module_number(dotted: str) -> int | None:
+    """The module number of an import such as ``module04_ml_fundamentals.train`` (else None)."""
+    match = MODULE_RE.match(dotted.split(".")[0])
+    return int(match.group(1)) if match else None
+
+
+def forbidden_imports(folder: Path, below: int) -> list[str]:
+    """List imports of a module package numbered ``below`` or higher, as 'file:line: name'."""
+    problems = []
+    for path in python_files(folder):
+        for line, name in imported_modules(path):
+            number = module_number(name)
+            if number is not None and number >= below:
+                problems.append(f"{path.relative_to(folder.parent)}:{line}: imports {name}")
+    return problems
+
+
+def notebook_problems(path: Path) -> list[str]:
+    """Say which code cells of a notebook still hold outputs or execution counts."""
+    cells = json.loads(path.read_text())["cells"]
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("outputs"):
+            problems.append(f"cell {i} has outputs")
+        if cell.get("execution_count") is not None:
+            problems.append(f"cell {i} has execution_count {cell['execution_count']}")
+    return problems
+
+
+def dvc_param_keys(dvc: dict) -> list[str]:
+    """Every params.yaml key the stages of a dvc.yaml depend on (foreach/matrix too)."""
+    keys = []
+    for stage in (dvc.get("stages") or {}).values():
+        body = stage.get("do", stage)
+        for entry in body.get("params") or []:
+            if isinstance(entry, str):
+                keys.append(entry)
+            elif isinstance(entry, dict):
+                keys += [k for file, ks in entry.items() if file == "params.yaml" for k in ks or []]
+    return keys
+
+
+def has_key(obj: object, dotted: str) -> bool:
+    """Walk ``a.b.c`` through pydantic models and dicts."""
+    for part in dotted.split("."):
+        if isinstance(obj, BaseModel) and part in type(obj).model_fields:
+            obj = getattr(obj, part)
+        elif isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            return False
+    return True
+
+
+# -- the helpers themselves catch what they should -------------------------------------
+
+
+def test_forbidden_imports_names_file_line_and_import(tmp_path: Path) -> None:
+    pkg = tmp_path / "module04_x"
+    pkg.mkdir()
+    (pkg / "a.py").write_text(
+        "import module02_foundations\nfrom module07_experiments.track import log\n"
+        "import importlib\nimportlib.import_module('module09_monitoring.drift')\n"
+    )
+    assert forbidden_imports(pkg, below=5) == [
+        "module04_x/a.py:2: imports module07_experiments.track",
+        "module04_x/a.py:4: imports module09_monitoring.drift",
+    ]
+
+
+def test_notebook_problems_finds_outputs_and_counts(tmp_path: Path) -> None:
+    code = {"cell_type": "code", "execution_count": 3, "outputs": [{"a": 1}]}
+    nb = {"cells": [{"cell_type": "markdown", "source": "x"}, code]}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(nb))
+    assert notebook_problems(path) == ["cell 1 has outputs", "cell 1 has execution_count 3"]
+
+
+def test_dvc_param_keys_are_checked_against_params() -> None:
+    dvc = {"stages": {"a": {"params": ["split.train_months", {"params.yaml": ["train.nope"]}]},
+                      "b": {"foreach": [1], "do": {"params": ["train.search.hgb"]}}}}  # fmt: skip
+    keys = dvc_param_keys(dvc)
+    assert keys == ["split.train_months", "train.nope", "train.search.hgb"]
+    assert [k for k in keys if not has_key(load_params(), k)] == ["train.nope"]
+
+
+# -- the repository --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", paths.MODULES)
+def test_module_has_the_standard_parts(name: str) -> None:
+    folder = ROOT / name
+    missing = [part for part in ("__init__.py", "README.md") if not (folder / part).is_file()]
+    missing += [part + "/" for part in ("notebooks", "tests") if not (folder / part).is_dir()]
+    assert not missing, f"{name} is missing {missing}"
+
+
+def test_capstone_and_labs_common_exist() -> None:
+    for name in ("capstone", "labs_common"):
+        assert (ROOT / name / "__init__.py").is_file(), f"{name}/ is missing or not a package"
+
+
+@pytest.mark.parametrize("name", paths.MODULES)
+def test_module_imports_only_earlier_modules(name: str) -> None:
+    number = module_number(name)
+    problems = forbidden_imports(ROOT / name, below=number + 1)
+    assert not problems, (
+        f"module {number:02d} may import only modules 01-{number - 1:02d} and labs_common:\n"
+        + "\n".join(problems)
+    )
+
+
+def test_labs_common_imports_no_module_package() -> None:
+    folder = ROOT / "labs_common"
+    problems = [p for p in forbidden_imports(folder, below=1) if "/tests/" not in p]
+    assert not problems, "labs_common must not import a module package:\n" + "\n".join(problems)
+
+
+def test_notebooks_are_stored_without_outputs() -> None:
+    notebooks = [
+        p
+        for p in ROOT.rglob("*.ipynb")
+        if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)
+        and not SKIP_PARTS & set(p.relative_to(ROOT).parts)
+    ]
+    dirty = {str(p.relative_to(ROOT)): notebook_problems(p) for p in notebooks}
+    dirty = {k: v for k, v in dirty.items() if v}
+    assert not dirty, (
+        "store notebooks without outputs (Jupyter: Edit > Clear Outputs of All Cells, or "
+        f"`jupyter nbconvert --clear-output --inplace <nb>`): {dirty}"
+    )
+
+
+@pytest.mark.skipif(not (ROOT / "dvc.yaml").exists(), reason="dvc.yaml not written yet")
+def test_dvc_params_exist_in_params() -> None:
+    keys = dvc_param_keys(yaml.safe_load((ROOT / "dvc.yaml").read_text()))
+    raw = yaml.safe_load(paths.PARAMS_PATH.read_text())
+    params = load_params()
+    missing = [k for k in keys if not (has_key(params, k) and has_key(raw, k))]
+    assert not missing, f"dvc.yaml names params missing from Params/params.yaml: {missing}"
