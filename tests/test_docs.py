@@ -1,0 +1,58 @@
+"""The front page and the docs point at things that exist and commands that work.
+
+Why it matters: the README is the first thing a student runs. A dead link or a `make`
+target that was renamed costs every new student the same ten minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from labs_common import paths
+
+ROOT = paths.ROOT
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def relative_links(path: Path) -> list[str]:
+    """Targets of markdown links in ``path`` that are files of this repository."""
+    return [t for t in LINK.findall(path.read_text()) if not re.match(r"[a-z]+:", t)]
+
+
+def make_targets() -> set[str]:
+    return set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.M))
+
+
+def test_relative_links_ignores_urls_and_anchors(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("[a](docs/x.md) [b](https://e.org) [c](#top) [d](y/README.md#part)")
+    assert relative_links(page) == ["docs/x.md", "y/README.md"]
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
+def test_links_point_at_existing_files(page: Path) -> None:
+    dead = [t for t in relative_links(page) if not (page.parent / t).exists()]
+    assert not dead, f"{page.relative_to(ROOT)} links to missing files: {dead}"
+
+
+def test_readme_shows_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    assert "make demo" in text and "make test" in text
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
+def test_make_commands_in_docs_exist(page: Path) -> None:
+    used = set(re.findall(r"`make ([a-z][a-z-]*)", page.read_text()))
+    unknown = sorted(used - make_targets())
+    assert not unknown, f"{page.name} mentions make targets the Makefile lacks: {unknown}"
+
+
+def test_readme_lock_command_matches_makefile() -> None:
+    recipe = re.search(r"^lock:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert recipe, "the Makefile has no lock target"
+    command = recipe.group(1).replace("$(BIN)/", "").replace("$(LOCK)", "requirements.lock")
+    assert command in (ROOT / "README.md").read_text(), f"README should show: {command}"
