@@ -25,8 +25,11 @@ def scores() -> pd.DataFrame:
 
 @pytest.fixture
 def params() -> Params:
-    """The repository's params.yaml, validated."""
-    return load_params()
+    """The repository's params.yaml, with ``min_slice_rows`` scaled down to 1,000 test rows."""
+    repo = load_params()
+    return repo.model_copy(
+        update={"register": repo.register.model_copy(update={"min_slice_rows": 100})}
+    )
 
 
 @pytest.fixture
