@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import pandera.pandas as pa
 
-from module01_intro.contract import check_table
+from module01_intro.contract import SCHEMAS, check_table
 from module01_intro.eda import join_coverage
 
 #: The defects :func:`inject_defects` plants: (dimension, column, what was done).
@@ -61,6 +62,38 @@ def missing_hours(
     expected = len(pd.date_range(times.min(), times.max(), freq="h"))
     present = df.groupby(by, observed=True)[time_col].nunique()
     return pd.DataFrame({"expected": expected, "present": present, "missing": expected - present})
+
+
+def contract_rules(name: str) -> pd.DataFrame:
+    """List the rules of table ``name``'s contract, one row per column.
+
+    Why it matters: the contract is code, but its rules are a promise to people; this
+    table is the readable form a data owner signs off.
+
+    Returns:
+        ``dtype``, ``nullable``, ``unique``, ``errors`` (rules that stop the pipeline) and
+        ``warnings`` (rules that are only reported), indexed by column.
+    """
+    if name not in SCHEMAS:
+        raise ValueError(f"no contract for table {name!r}; possible values: {list(SCHEMAS)}")
+    rows = {
+        col_name: {
+            "dtype": str(col.dtype),
+            "nullable": col.nullable,
+            "unique": col.unique,
+            "errors": ", ".join(_rule_text(c) for c in col.checks if not c.raise_warning),
+            "warnings": ", ".join(_rule_text(c) for c in col.checks if c.raise_warning),
+        }
+        for col_name, col in SCHEMAS[name].columns.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("column")
+
+
+def _rule_text(check: pa.Check) -> str:
+    """``in_range(1, 12)``, or a named rule with its test: ``plausible_wind_speed: ...``."""
+    if not check.error or check.error.startswith(check.name):
+        return check.error or check.name
+    return f"{check.name}: {check.error}"
 
 
 def contract_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from module01_intro import quality
-from module01_intro.contract import check_table
+from module01_intro.contract import SCHEMAS, check_table
 
 
 def test_coverage_by_matches_per_group_isin(tiny_flights: pd.DataFrame) -> None:
@@ -63,3 +63,22 @@ def test_inject_defects_each_caught(flights_sample: pd.DataFrame) -> None:
 def test_inject_defects_too_few_rows_raises(flights_sample: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="need at least 8 flights"):
         quality.inject_defects(flights_sample.head(5))
+
+
+def test_contract_rules_flights() -> None:
+    got = quality.contract_rules("flights")
+    assert list(got.index) == list(SCHEMAS["flights"].columns)
+    assert got.loc["arr_delay", "nullable"]
+    assert not got.loc["origin", "nullable"]
+    assert "in_range(1, 12)" in got.loc["month", "errors"]
+
+
+def test_contract_rules_separates_warnings() -> None:
+    got = quality.contract_rules("weather")
+    assert got.loc["wind_speed", "warnings"] == "plausible_wind_speed: less_than_or_equal_to(200)"
+    assert got.loc["wind_speed", "errors"] == "greater_than_or_equal_to(0)"
+
+
+def test_contract_rules_unknown_table_raises() -> None:
+    with pytest.raises(ValueError, match="no contract for table 'crew'"):
+        quality.contract_rules("crew")
