@@ -2,42 +2,29 @@
 
 Why it matters: pandas needs the whole table in memory, so its peak memory grows with the
 data until the machine says no. Streaming the data in chunks, a query engine (DuckDB) and
-a parallel frame library (Dask) keep memory flat; measuring them shows where a single
-machine ends and when a cluster starts to pay off.
-
-Run it: ``python -m module03_architecture.scale --factor 10`` (prints a table of timings).
+a parallel frame library (Dask) keep memory flat. ``benchmark.py`` measures them;
+``capacity.py`` extrapolates the measurements to the machine's memory.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import resource
-import tempfile
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
-import typer
 
 from labs_common import paths
-from labs_common.data import read_table
+from labs_common.data import load_table, read_table
 
 log = logging.getLogger(__name__)
-app = typer.Typer(add_completion=False)
 
 COLUMNS = ["year", "month", "day", "carrier", "origin", "dest", "flight", "arr_delay", "distance"]
 KEYS = ["carrier", "month"]
 _READ = ["carrier", "month", "arr_delay"]
-#: Where ``main`` writes the scale-up: a temp folder, never the repository.
-SCALED_DIR = Path(tempfile.gettempdir()) / "flights_scaled"
 _SUMS = ["flights", "late", "known", "delay_sum"]
 
 
@@ -132,87 +119,7 @@ METHODS: dict[str, Callable[[Path], pd.DataFrame]] = {
 }
 
 
-@dataclass(frozen=True)
-class Measurement:
-    """Wall time and extra peak memory (resident set) of one method on one dataset."""
-
-    method: str
-    seconds: float
-    peak_mb: float
-
-
-def _run_isolated(method: str, folder: str) -> tuple[float, float, pd.DataFrame]:
-    import dask.dataframe  # noqa: F401 - import before the baseline, like the others
-
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    result = METHODS[method](Path(folder))
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return seconds, (after - before) / 1024, result
-
-
-def measure_method(method: str, folder: Path) -> tuple[Measurement, pd.DataFrame]:
-    """Run one method in a fresh process; return its time, peak memory and result.
-
-    Why it matters: a process never gives its peak back, so memory is only comparable
-    when each method starts in a clean process; ``ru_maxrss`` then counts every byte
-    (Python, NumPy, Arrow and DuckDB alike), which ``tracemalloc`` would miss.
-    """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; possible values are: {list(METHODS)}")
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        seconds, peak_mb, result = pool.submit(_run_isolated, method, str(folder)).result()
-    return Measurement(method, seconds, peak_mb), result
-
-
-def compare_methods(folder: Path, methods: list[str] | None = None) -> pd.DataFrame:
-    """Measure each method on ``folder``, check they agree, return one row per method.
-
-    Raises:
-        AssertionError: two methods disagree on the aggregate.
-    """
-    rows, first = [], None
-    for name in methods or list(METHODS):
-        m, result = measure_method(name, folder)
-        if first is None:
-            first = result
-        pd.testing.assert_frame_equal(result, first, check_dtype=False, rtol=1e-9)
-        rows.append({**m.__dict__, "rows": int(result["flights"].sum())})
-    return pd.DataFrame(rows)
-
-
-def machine_memory_gb() -> float:
-    """Physical memory of this machine in GB (Linux and macOS)."""
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
-
-
-def max_rows_in_memory(peak_mb: float, rows: int, memory_gb: float) -> int:
-    """Rows an in-memory method could hold before ``memory_gb`` runs out, by linear scaling.
-
-    Example:
-        >>> max_rows_in_memory(peak_mb=1000, rows=10_000_000, memory_gb=16)
-        160000000
-    """
-    if peak_mb <= 0 or rows <= 0:
-        raise ValueError(f"peak_mb and rows must be positive, got {peak_mb} and {rows}")
-    return int(memory_gb * 1000 / peak_mb * rows)
-
-
-@app.command()
-def main(factor: int = 10, out_dir: Path = SCALED_DIR) -> None:
-    """Scale flights up ``factor`` times and print the four methods' time and memory."""
-    from rich.console import Console
-    from rich.table import Table
-
-    files = make_scaled_flights(read_table(paths.RAW / "flights.parquet"), factor, out_dir)
-    table = Table(title=f"{factor}x flights ({len(files)} files)")
-    for col in ("method", "seconds", "peak MB", "rows"):
-        table.add_column(col)
-    for r in compare_methods(out_dir).itertuples():
-        table.add_row(r.method, f"{r.seconds:.2f}", f"{r.peak_mb:,.0f}", f"{r.rows:,}")
-    Console().print(table)
-
-
-if __name__ == "__main__":
-    app()
+def load_flights() -> pd.DataFrame:
+    """The raw flights: the ingest stage's Parquet file if it exists, else the package's."""
+    raw = paths.RAW / "flights.parquet"
+    return read_table(raw) if raw.exists() else load_table("flights")
