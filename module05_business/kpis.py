@@ -62,3 +62,18 @@ def price_threshold(
         "valid_cost": cost_at_threshold(valid["y"], valid["proba"], threshold, costs),
         "cost_saving_vs_best_trivial": cost_saving(test_cost, trivial_costs(test["y"], costs)),
     }
+
+
+def kpis_by_threshold(
+    y: pd.Series, proba: pd.Series, thresholds: list[float], costs: Costs
+) -> pd.DataFrame:
+    """Return one row of decision KPIs per threshold (cost, saving, precision, recall, flags).
+
+    Why it matters: the model metrics stay the same whatever the threshold; every KPI the
+    operations team sees moves with it. One table makes that trade-off visible.
+    """
+    rows = []
+    for t in thresholds:
+        kpis = decision_metrics(y, proba, t, costs)
+        rows.append({"threshold": t, **{k: v for k, v in kpis.items() if k != "confusion"}})
+    return pd.DataFrame(rows).set_index("threshold")

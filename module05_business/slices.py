@@ -90,3 +90,33 @@ def slice_report(
     known = [g for g in gaps.values() if g is not None]
     gaps["overall"] = max(known) if known else None
     return slices, gaps
+
+
+def rates_by_group(scores: pd.DataFrame, by: str, threshold: float) -> pd.DataFrame:
+    """Return per group: flights, late share, flag rate, recall and false-alert rate.
+
+    Why it matters: fairness has several definitions that cannot all hold at once. Equal
+    flag rates (demographic parity) ignore that some groups really are late more often;
+    equal recall (equal opportunity: every late flight has the same chance to be caught)
+    and equal false-alert rates (with recall: equalised odds) compare like with like.
+    """
+    frame = scores.assign(
+        group=scores[by].astype(str),
+        flag=scores["proba"] >= threshold,
+        late=scores["y"] == 1,
+    )
+    frame = frame.assign(caught=frame["flag"] & frame["late"], false=frame["flag"] & ~frame["late"])
+    table = frame.groupby("group", sort=True).agg(
+        n=("y", "size"), late=("late", "sum"), flagged=("flag", "sum"),
+        caught=("caught", "sum"), false=("false", "sum"),
+    )  # fmt: skip
+    return pd.DataFrame(
+        {
+            "n": table["n"],
+            "late_share": table["late"] / table["n"],
+            "flag_rate": table["flagged"] / table["n"],
+            "recall": table["caught"] / table["late"].where(table["late"] > 0),
+            "false_alert_rate": table["false"]
+            / (table["n"] - table["late"]).where(table["n"] > table["late"]),
+        }
+    )

@@ -12,7 +12,12 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from module05_business.kpis import decision_metrics, price_threshold, ranking_metrics
+from module05_business.kpis import (
+    decision_metrics,
+    kpis_by_threshold,
+    price_threshold,
+    ranking_metrics,
+)
 
 
 def test_ranking_metrics_match_sklearn(scores):
@@ -49,3 +54,12 @@ def test_price_threshold_saving_uses_test_labels(scores, costs):
     price = price_threshold(valid, test, 0.0, costs)
     assert price["test_cost"] == pytest.approx(1 - test["y"].mean())
     assert price["valid_cost"] == pytest.approx(1 - valid["y"].mean())
+
+
+def test_kpis_by_threshold_has_one_row_per_threshold(scores, costs):
+    table = kpis_by_threshold(scores["y"], scores["proba"], [0.1, 0.2, 0.5], costs)
+    assert list(table.index) == [0.1, 0.2, 0.5]
+    assert table["test_flag_rate"].is_monotonic_decreasing
+    assert table.loc[0.2, "test_cost"] == pytest.approx(
+        decision_metrics(scores["y"], scores["proba"], 0.2, costs)["test_cost"]
+    )

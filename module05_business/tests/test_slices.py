@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from module05_business import slices as slices_module
-from module05_business.slices import max_slice_gap, slice_metrics, slice_report
+from module05_business.slices import max_slice_gap, rates_by_group, slice_metrics, slice_report
 
 
 def test_slice_metrics_match_sklearn_per_group(scores, costs):
@@ -57,3 +57,21 @@ def test_slice_report_overall_gap_is_the_largest_dimension_gap(scores, costs):
 
 def test_slices_docstring_examples_run():
     assert doctest.testmod(slices_module).failed == 0
+
+
+def test_rates_by_group_match_sklearn_recall(scores):
+    from sklearn.metrics import recall_score
+
+    test = scores[scores["split"] == "test"]
+    table = rates_by_group(test, "origin", 0.2)
+    for name, group in test.groupby("origin"):
+        pred = group["proba"] >= 0.2
+        assert table.loc[name, "recall"] == pytest.approx(recall_score(group["y"], pred))
+        assert table.loc[name, "flag_rate"] == pytest.approx(pred.mean())
+        negatives = group["y"] == 0
+        assert table.loc[name, "false_alert_rate"] == pytest.approx(pred[negatives].mean())
+
+
+def test_rates_by_group_leave_recall_undefined_without_late_flights(scores):
+    test = scores[scores["split"] == "test"].assign(y=0)
+    assert rates_by_group(test, "origin", 0.2)["recall"].isna().all()
