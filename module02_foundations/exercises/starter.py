@@ -1,0 +1,118 @@
+"""Module 02 exercises: fill in each function, then run ``labs check 2``.
+
+Each function says which notebook introduces it. Replace the ``raise NotImplementedError``
+with your code; ``labs check 2`` (or ``show_results(2)`` in a notebook) tells you which
+ones pass, and gives a hint for the others.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def tailnums_without_plane(flights: pd.DataFrame, planes: pd.DataFrame) -> set[str]:
+    """Return the set of distinct tail numbers in ``flights`` that are absent from ``planes``.
+
+    Notebook 01. A set difference: flights' tail numbers minus planes' tail numbers.
+    Leave missing tail numbers out (a missing value is not a plane). Plain ``str`` items.
+    """
+    # TODO: set(flights["tailnum"].dropna()) - set(planes["tailnum"])
+    raise NotImplementedError
+
+
+def airport_degrees(flights: pd.DataFrame) -> pd.Series:
+    """Return, for every airport, how many distinct airports it is linked to by a route.
+
+    Notebook 01. Treat a route as an undirected edge (EWR-ATL links ATL to EWR too) and
+    count each neighbour once, however many flights fly the route. Index: airport codes.
+    """
+    # TODO: distinct (origin, dest) pairs, add the reversed pairs, count per airport
+    raise NotImplementedError
+
+
+def least_squares_qr(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return the least-squares coefficients b minimising ||X b - y|| using a QR factorisation.
+
+    Notebook 02. Factor X = QR (``np.linalg.qr``), then solve the triangular system
+    R b = Qᵀ y (``scipy.linalg.solve_triangular``). Do not call ``lstsq``: that is the check.
+    """
+    # TODO: Q, R = np.linalg.qr(X); then solve R b = Q.T @ y
+    raise NotImplementedError
+
+
+def explained_variance_ratio(X: np.ndarray) -> np.ndarray:
+    """Return the share of variance along each principal component of ``X``, largest first.
+
+    Notebook 02. Centre the columns, take the singular values s (``np.linalg.svd``);
+    the variance along component i is proportional to s_i squared.
+    """
+    # TODO: s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False); normalise s**2
+    raise NotImplementedError
+
+
+def late_rate_given(
+    flights: pd.DataFrame, column: str, value: object, late_minutes: int = 15
+) -> float:
+    """Return P(late | ``column`` == ``value``): the late share among such arrived flights.
+
+    Notebook 03. Leave flights with a missing ``arr_delay`` out; late means
+    ``arr_delay > late_minutes``.
+    """
+    # TODO: keep arrived flights, keep rows where column == value, mean of arr_delay > late
+    raise NotImplementedError
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, n_resamples: int = 2000, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """Return a percentile bootstrap confidence interval ``(low, high)`` for the mean.
+
+    Notebook 03. Draw ``n_resamples`` samples with replacement, of the same size as
+    ``values``, from ``np.random.default_rng(seed)``; take the mean of each; return the
+    (1 - confidence) / 2 and 1 - (1 - confidence) / 2 quantiles of those means.
+    """
+    # TODO: rng.choice(values, size=len(values)) in a loop, then np.quantile
+    raise NotImplementedError
+
+
+def permutation_p_value(
+    a: np.ndarray, b: np.ndarray, n_resamples: int = 5000, seed: int = 0
+) -> float:
+    """Return the two-sided permutation-test p-value for a difference of means.
+
+    Notebook 03. Shuffle the pooled values ``n_resamples`` times, split them into groups
+    of the original sizes, and count shuffles whose |mean gap| is at least the observed
+    one; return (1 + count) / (1 + n_resamples).
+    """
+    # TODO: pooled = np.concatenate([a, b]); rng.permutation(pooled) in a loop
+    raise NotImplementedError
+
+
+def hash_join_count(left: list[str], right: list[str]) -> int:
+    """Return how many (left, right) pairs have equal keys, in O(len(left) + len(right)).
+
+    Notebook 04. Build a dict key -> number of times it appears in ``right``, then add
+    up the counts of the left keys. Keys repeated on both sides multiply, as in SQL.
+    """
+    # TODO: counts = {}; one loop over right, one loop over left
+    raise NotImplementedError
+
+
+def loglog_slope(sizes: np.ndarray, values: np.ndarray) -> float:
+    """Return the exponent k of a power law value ≈ c · size^k fitted on log-log axes.
+
+    Notebook 04. Take logs of both, fit a straight line by least squares, return its slope.
+    """
+    # TODO: np.polyfit(np.log(sizes), np.log(values), 1)[0]
+    raise NotImplementedError
+
+
+def logistic_gradient(w: np.ndarray, X1: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return the gradient of the mean log loss of logistic regression at weights ``w``.
+
+    Notebook 04. ``X1`` already has a column of ones; p = sigmoid(X1 @ w); the gradient
+    is X1ᵀ (p - y) / n.
+    """
+    # TODO: p = 1 / (1 + np.exp(-(X1 @ w))); return X1.T @ (p - y) / len(y)
+    raise NotImplementedError
