@@ -1,0 +1,58 @@
+"""Lesson 04, data versioning: content hashes, the way DVC names a version of your data.
+
+Why it matters: a file name says nothing about what is inside; ``flights.parquet`` today
+and last week may differ by one row. DVC records an MD5 of the bytes in ``dvc.lock``, so
+one changed row gives a new hash, a new version and a rerun of every stage downstream.
+Bytes are not the whole story, though: the same rows written with another compression
+give other bytes. A fingerprint of the *rows* tells data changes from encoding changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+_CHUNK = 2**20
+
+
+def file_md5(path: Path) -> str:
+    """MD5 of a file's bytes, read in 1 MiB chunks: the ``md5`` DVC writes in ``dvc.lock``.
+
+    Why it matters: chunks keep memory flat, so a 50 GB file hashes like a 50 kB one.
+    """
+    digest = hashlib.md5(usedforsecurity=False)
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def dir_md5(folder: Path) -> str:
+    """DVC's hash of a folder: the MD5 of its sorted file listing, plus ``.dir``.
+
+    Why it matters: a folder output (``data/raw``) gets one version; changing any file
+    inside, or adding one, changes it, while the unchanged files are stored only once.
+    """
+    folder = Path(folder)
+    listing = [{"md5": file_md5(p), "relpath": p.relative_to(folder).as_posix()}
+               for p in sorted(folder.rglob("*")) if p.is_file()]  # fmt: skip
+    listing.sort(key=lambda entry: entry["relpath"])
+    return (
+        hashlib.md5(json.dumps(listing, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+        + ".dir"
+    )
+
+
+def frame_fingerprint(df: pd.DataFrame) -> str:
+    """SHA-256 of a frame's columns, dtypes and row values, whatever file format holds it.
+
+    Why it matters: two Parquet files with different compression have different MD5s but
+    the same data; this fingerprint is equal for both and changes when one value changes.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
