@@ -123,7 +123,7 @@ CHECKS = [
     Exercise("cost_per_flight", check_cost_per_flight,
              "(missed * missed_delay + false * false_alert) / len(y), with missed = y & ~flagged"),
     Exercise("recall_at_flag_budget", check_recall_at_flag_budget,
-             "k = int(budget * len(y)); top = np.argsort(-proba)[:k]; y[top].sum() / y.sum()"),
+             "k = int(budget * len(y)); top k of np.argsort(-proba); their y summed / y.sum()"),
     Exercise("theoretic_threshold", check_theoretic_threshold,
              "(1 - p) * false_alert = p * missed_delay gives p = false / (false + missed)"),
     Exercise("correct_for_prior", check_correct_for_prior,
