@@ -161,6 +161,22 @@ def files_scanned(plan: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def row_groups_scanned(plan: str) -> tuple[int, int]:
+    """Read ``Row Groups Scanned: k / n`` from a plan: Parquet row groups read out of all.
+
+    Why it matters: Parquet stores min/max per column and row group; a filter skips the
+    row groups whose range cannot match. Sorting the data by the filtered column makes
+    those ranges narrow, which works like a coarse index.
+
+    Raises:
+        ValueError: the plan has no such line (not a Parquet scan).
+    """
+    match = re.search(r"Row Groups Scanned:\s*(\d+)\s*/\s*(\d+)", plan)
+    if match is None:
+        raise ValueError("no 'Row Groups Scanned: k / n' line in the plan; scan Parquet files")
+    return int(match.group(1)), int(match.group(2))
+
+
 def time_query(con: duckdb.DuckDBPyConnection, sql: str, repeat: int = 5) -> float:
     """Best wall time in seconds of ``repeat`` runs of ``sql`` (best-of hides noise)."""
     best = float("inf")

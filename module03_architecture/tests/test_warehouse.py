@@ -101,6 +101,21 @@ def test_write_partitioned_rejects_sql_in_column(tmp_path: Path) -> None:
         wh.write_partitioned(tmp_path / "x.parquet", tmp_path, by="month); DROP TABLE x; --")
 
 
+def test_row_groups_scanned_skips_groups_of_sorted_file(raw_dir: Path, tmp_path: Path) -> None:
+    flights = pd.read_parquet(raw_dir / "flights.parquet", columns=["month", "arr_delay"])
+    path = tmp_path / "sorted.parquet"
+    flights.sort_values("month").to_parquet(path, row_group_size=20_000)
+    sql = f"SELECT avg(arr_delay) FROM read_parquet('{path.as_posix()}') WHERE month = 3"
+    with duckdb.connect() as c:
+        read, total = wh.row_groups_scanned(wh.explain_analyze(c, sql))
+    assert total == -(-len(flights) // 20_000) and 1 <= read <= 3
+
+
+def test_row_groups_scanned_without_line_raises() -> None:
+    with pytest.raises(ValueError, match="Row Groups Scanned"):
+        wh.row_groups_scanned("Table Scan\nFunction: SEQ_SCAN")
+
+
 def test_files_scanned_without_line_raises() -> None:
     with pytest.raises(ValueError, match="Scanning Files"):
         wh.files_scanned("Table Scan\nFunction: SEQ_SCAN")
