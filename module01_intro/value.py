@@ -42,7 +42,7 @@ PIPELINE: list[tuple[str, str, str]] = [
     ("validate", "module07_experiments", "check every table against module01's contract"),
     ("features", "module04_ml_fundamentals", "leakage-free features known at scheduling"),
     ("split", "module04_ml_fundamentals", "train / valid / test by month"),
-    ("train", "module04_ml_fundamentals", "fit and tune; tracked in MLflow"),
+    ("train", "module04_ml_fundamentals", "fit and tune; module07 tracks the run in MLflow"),
     ("evaluate", "module05_business", "ROC AUC, cost per flight, threshold, KPIs"),
     ("register", "module08_deployment", "promote to champion only through the gates"),
     ("monitor", "module09_monitoring", "drift and quality per production month"),

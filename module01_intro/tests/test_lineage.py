@@ -29,3 +29,39 @@ def test_file_md5_matches_hashlib_and_changes_with_content(tmp_path: Path) -> No
     assert first == hashlib.md5(b"a,b\n1,2\n").hexdigest()
     path.write_text("a,b\n1,3\n")
     assert lineage.file_md5(path) != first
+
+
+DVC_YAML = """
+stages:
+  ingest:
+    cmd: python -m module03_architecture.ingest
+    deps: [module03_architecture/ingest.py, labs_common/data.py]
+    outs: [data/raw]
+  train:
+    cmd: python -m module07_experiments.train
+    deps: [data/processed/train.parquet, module04_ml_fundamentals/train.py, module05_business]
+    params: [train, {params.yaml: [features.use_weather]}]
+    outs: [models/model]
+    metrics:
+      - reports/train.json:
+          cache: false
+"""
+
+
+def test_dvc_stages_splits_data_code_and_outputs(tmp_path: Path) -> None:
+    path = tmp_path / "dvc.yaml"
+    path.write_text(DVC_YAML)
+    got = lineage.dvc_stages(path)
+    assert list(got.index) == ["ingest", "train"]
+    assert got.loc["ingest", "inputs"] == ""
+    assert got.loc["ingest", "code"] == "module03_architecture/ingest.py, labs_common/data.py"
+    assert got.loc["train", "inputs"] == "data/processed/train.parquet"
+    assert got.loc["train", "code"] == "module04_ml_fundamentals/train.py, module05_business"
+    assert got.loc["train", "params"] == "train, features.use_weather"
+    assert got.loc["train", "outputs"] == "models/model, reports/train.json"
+
+
+def test_dvc_stages_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "dvc.yaml"
+    path.write_text("")
+    assert lineage.dvc_stages(path).empty
