@@ -102,7 +102,8 @@ def describe_column(s: pd.Series) -> str:
         return "(all missing)"
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
         return f"{_fmt(values.min())} .. {_fmt(values.max())}"
-    top = values.astype(str).value_counts().head(3)
+    counts = values.astype(str).value_counts().sort_index()  # ties in alphabetical order,
+    top = counts.sort_values(ascending=False, kind="stable").head(3)  # so reruns match
     return ", ".join(f"{k} ({v:,})" for k, v in top.items())
 
 

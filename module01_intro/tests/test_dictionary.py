@@ -41,3 +41,8 @@ def test_render_markdown_one_section_per_table(tiny_flights: pd.DataFrame) -> No
     )
     assert "## flights" in text and "## planes" in text
     assert "N1\\|X" in text  # a pipe in a value is escaped, the table stays intact
+
+
+def test_describe_column_breaks_ties_alphabetically() -> None:
+    values = pd.Series(["d", "c", "b", "a", "e", "e"])  # four values tied at one each
+    assert dictionary.describe_column(values) == "e (2), a (1), b (1)"
