@@ -119,4 +119,4 @@ def rates_by_group(scores: pd.DataFrame, by: str, threshold: float) -> pd.DataFr
             "false_alert_rate": table["false"]
             / (table["n"] - table["late"]).where(table["n"] > table["late"]),
         }
-    )
+    ).rename_axis(by)
