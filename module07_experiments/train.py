@@ -1,0 +1,141 @@
+"""The ``train`` stage: module 04's search and pipeline, tracked in MLflow.
+
+Why it matters: the training code (module 04) stays free of tooling; this stage adds
+what makes a run traceable and reusable: parameters, metrics, the search table, the data
+hashes and git commit, and the fitted pipeline logged as an MLflow model with a signature
+and an input example, so any later step loads it by URI.
+
+Outputs: ``models/model`` (the MLflow model directory), ``data/processed/scores.parquet``
+(validation and test probabilities for the evaluate stage), ``reports/train.json``
+(deterministic metrics) and ``reports/train_run.json`` (the MLflow run and model URI).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow.models import infer_signature
+
+from labs_common import paths
+from labs_common.config import Params
+from labs_common.seed import seed_everything
+from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
+from module04_ml_fundamentals.train import SearchResult, search
+from module07_experiments.tracking import TRUSTED_TYPES, lineage_tags, use_experiment
+
+log = logging.getLogger(__name__)
+
+EXPERIMENT = "flight-delay"
+SCORE_COLUMNS = ["split", "month", "carrier", "origin", "y", "proba"]
+
+
+def fit_best(parts: dict[str, pd.DataFrame], params: Params, raw_dir: Path) -> SearchResult:
+    """Search the grid of ``params.train`` on the training months, scored on validation."""
+    seed_everything(params.train.seed)
+    kind = params.train.model
+    return search(
+        parts["train"][[*SCHEDULE_COLUMNS, LABEL]],
+        parts["valid"],
+        getattr(params.train.search, kind),
+        kind=kind,
+        weather_path=str(raw_dir / "weather.parquet"),
+        planes_path=str(raw_dir / "planes.parquet"),
+        use_weather=params.features.use_weather,
+        seed=params.train.seed,
+    )
+
+
+def score_parts(pipeline: object, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Probabilities of the validation and test flights, with what evaluate needs."""
+    frames = []
+    for name in ("valid", "test"):
+        part = parts[name]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "split": name,
+                    "month": part["month"].astype(int),
+                    "carrier": part["carrier"].astype(str),
+                    "origin": part["origin"].astype(str),
+                    "y": part[LABEL].astype(int),
+                    "proba": pipeline.predict_proba(part[SCHEDULE_COLUMNS])[:, 1].round(8),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[SCORE_COLUMNS]
+
+
+def log_model(pipeline: object, example: pd.DataFrame) -> mlflow.models.model.ModelInfo:
+    """Log the fitted pipeline (skops format) with its signature and an input example."""
+    signature = infer_signature(example, pipeline.predict_proba(example)[:, 1])
+    return mlflow.sklearn.log_model(
+        pipeline,
+        name="model",
+        signature=signature,
+        input_example=example,
+        skops_trusted_types=TRUSTED_TYPES,
+        pip_requirements=_requirements(),
+    )
+
+
+def _requirements() -> list[str]:
+    # Stated, not inferred: inference starts a subprocess and takes seconds.
+    from importlib.metadata import version
+
+    return [f"{pkg}=={version(pkg)}" for pkg in ("scikit-learn", "pandas", "numpy", "skops")]
+
+
+def main() -> None:
+    """Read the split, search, log the run to MLflow, write the model and the scores."""
+    from labs_common.config import load_params
+    from labs_common.data import read_table, write_table, write_text
+
+    params = load_params()
+    files = {name: paths.PROCESSED / f"{name}.parquet" for name in ("train", "valid", "test")}
+    parts = {name: read_table(path) for name, path in files.items()}
+    use_experiment(EXPERIMENT)
+    with mlflow.start_run() as run:
+        mlflow.set_tags(lineage_tags(files))
+        mlflow.log_params({"model": params.train.model, **params.features.model_dump()})
+        result = fit_best(parts, params, paths.RAW)
+        mlflow.log_params(result.best_params)
+        mlflow.log_table(result.results, "search.json")
+        scores = score_parts(result.pipeline, parts)
+        valid_auc = float(result.results["valid_roc_auc"].max())
+        mlflow.log_metric("valid_roc_auc", valid_auc)
+        info = log_model(result.pipeline, parts["test"][SCHEDULE_COLUMNS].head(5))
+    write_table(scores, paths.PROCESSED / "scores.parquet")
+    _save_model_dir(info.model_uri, paths.MODELS / "model")
+    summary = {
+        "model": params.train.model,
+        "best_params": result.best_params,
+        "valid_roc_auc": round(valid_auc, 6),
+        "candidates": len(result.results),
+    }
+    write_text(json.dumps(summary, indent=2) + "\n", paths.REPORTS / "train.json")
+    run_info = {"run_id": run.info.run_id, "model_uri": info.model_uri, "model_id": info.model_id}
+    write_text(json.dumps(run_info, indent=2) + "\n", paths.REPORTS / "train_run.json")
+    log.info(
+        "Best %s, validation ROC AUC %.4f; run %s", result.best_params, valid_auc, run.info.run_id
+    )
+
+
+def _save_model_dir(model_uri: str, target: Path) -> None:
+    """Copy the logged model to ``models/model`` (what DVC versions and Docker bakes in)."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(tmp))
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+
+
+if __name__ == "__main__":
+    from labs_common.logs import setup_logging
+
+    setup_logging()
+    main()
