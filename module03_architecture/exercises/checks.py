@@ -85,7 +85,7 @@ def check_flights_from_origin(fn: Callable[..., object]) -> None:
         sneaky = fn(con, "JFK' OR '1'='1")
     assert sneaky == 0, (
         f"the value \"JFK' OR '1'='1\" matched {sneaky} flights: it was pasted into the SQL "
-        "(SQL injection). Bind it: con.execute(sql, [origin])"
+        "(SQL injection). Bind it: con.execute(sql, (origin,))"
     )
 
 
@@ -228,7 +228,7 @@ CHECKS = [
     Exercise("late_share_by_carrier_sql", check_late_share_by_carrier_sql,
              "WHERE arr_delay IS NOT NULL GROUP BY carrier ORDER BY carrier; avg(CASE WHEN ...)"),
     Exercise("flights_from_origin", check_flights_from_origin,
-             "con.execute('... WHERE origin = ?', [origin]).fetchone()[0], then int()"),
+             "con.execute('... WHERE origin = ?', (origin,)).fetchone(), then int() of its item"),
     Exercise("weather_match_share", check_weather_match_share,
              "FROM flights f LEFT JOIN weather w ON both keys; avg of 'w.origin IS NOT NULL'"),
     Exercise("late_share_by_origin_chunked", check_late_share_by_origin_chunked,
@@ -238,7 +238,7 @@ CHECKS = [
     Exercise("rows_at_memory", check_rows_at_memory,
              "slope, fixed = np.polyfit(rows, peak_mb, 1); solve fixed + slope * r = 1000 * GB"),
     Exercise("model_version_id", check_model_version_id,
-             "hashlib.sha256(json.dumps([code_sha, data_md5, params], sort_keys=True).encode())"),
+             "hashlib.sha256(json.dumps((code_sha, data_md5, params), sort_keys=True).encode())"),
     Exercise("missing_for_next_level", check_missing_for_next_level,
              "filter level > 0 and ~found, then the rows of the smallest level left"),
     Exercise("ci_jobs", check_ci_jobs,
@@ -248,5 +248,5 @@ CHECKS = [
     Exercise("parallel_groups", check_parallel_groups,
              "graphlib.TopologicalSorter: prepare(), get_ready(), done()"),
     Exercise("changed_keys", check_changed_keys,
-             "pd.util.hash_pandas_object(df, index=False).set_axis(df[key]); compare"),
+             "pd.util.hash_pandas_object(df, index=False), indexed by the key column; compare"),
 ]  # fmt: skip
