@@ -93,6 +93,24 @@ def test_measure_joins_rejects_unknown_method(flights: pd.DataFrame) -> None:
         cx.measure_joins(flights["tailnum"], flights["tailnum"], [10], ["merge"])
 
 
+@pytest.mark.parametrize("method", cx.TIMED_METHODS)
+def test_time_join_every_method_gives_same_count(method: str) -> None:
+    seconds, count = cx.time_join(method, LEFT, RIGHT, repeat=2)
+    assert count.matches == 5
+    assert seconds > 0
+
+
+def test_time_join_rejects_unknown_method() -> None:
+    with pytest.raises(ValueError, match="unknown method 'sort_merge'"):
+        cx.time_join("sort_merge", LEFT, RIGHT)
+
+
+def test_duckdb_tables_hold_the_keys() -> None:
+    with cx.duckdb_tables(LEFT, RIGHT) as con:
+        assert con.execute("SELECT count(*) FROM l").fetchone() == (len(LEFT),)
+        assert con.execute("SELECT count(DISTINCT k) FROM r").fetchone() == (len(set(RIGHT)),)
+
+
 def test_plot_join_timings_one_line_per_method(timings: pd.DataFrame) -> None:
     ax = cx.plot_join_timings(timings)
     assert len(ax.get_lines()) == len(cx.METHODS)
