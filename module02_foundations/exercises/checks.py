@@ -220,9 +220,9 @@ CHECKS = [
     Exercise("permutation_p_value", check_permutation_p_value,
              "compare abs(gap) >= abs(observed) for each shuffle; (1 + count) / (1 + n_resamples)"),
     Exercise("hash_join_count", check_hash_join_count,
-             "counts[k] = counts.get(k, 0) + 1 over right; sum(counts.get(k, 0) for k in left)"),
+             "a dict: counts.get(k, 0) + 1 for each right key k; sum counts.get(k, 0) over left"),
     Exercise("loglog_slope", check_loglog_slope,
-             "np.polyfit(np.log(sizes), np.log(values), deg=1) returns [slope, intercept]"),
+             "np.polyfit(np.log(sizes), np.log(values), deg=1)[0] is the slope"),
     Exercise("logistic_gradient", check_logistic_gradient,
              "p = 1 / (1 + np.exp(-(X1 @ w))); X1.T @ (p - y) / len(y)"),
 ]  # fmt: skip
