@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from labs_common import paths
 from labs_common.data import load_table, read_table
@@ -82,12 +82,17 @@ def aggregate_pandas(folder: Path) -> pd.DataFrame:
 
 
 def aggregate_chunked(folder: Path, batch_size: int = 500_000) -> pd.DataFrame:
-    """(b) Stream record batches with pyarrow.dataset; keep only small partial sums."""
+    """(b) Stream record batches file by file; keep only small partial sums.
+
+    Why it matters: memory stays at about one batch whatever the data size. Reading file
+    by file with ``ParquetFile.iter_batches`` keeps it so; a ``pyarrow.dataset`` scanner
+    reads ahead faster than pandas consumes, and buffered over 1 GB at 100x when we
+    measured it.
+    """
     parts = [
         add_counts(batch.to_pandas()).groupby(KEYS).sum()
-        for batch in ds.dataset(folder, format="parquet").to_batches(
-            columns=_READ, batch_size=batch_size
-        )
+        for path in sorted(Path(folder).glob("*.parquet"))
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=_READ)
     ]
     return finish_aggregate(pd.concat(parts))
 

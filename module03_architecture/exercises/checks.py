@@ -232,7 +232,7 @@ CHECKS = [
     Exercise("weather_match_share", check_weather_match_share,
              "FROM flights f LEFT JOIN weather w ON both keys; avg of 'w.origin IS NOT NULL'"),
     Exercise("late_share_by_origin_chunked", check_late_share_by_origin_chunked,
-             "ds.dataset(folder).to_batches(columns=[...], batch_size=...); sum counts per origin"),
+             "pq.ParquetFile(path).iter_batches(batch_size, columns=...) per file; sum counts"),
     Exercise("mean_delay_by_origin_duckdb", check_mean_delay_by_origin_duckdb,
              "read_parquet('folder/*.parquet'); .df().set_index('origin')['...']"),
     Exercise("rows_at_memory", check_rows_at_memory,

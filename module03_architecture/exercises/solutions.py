@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 
 def late_share_by_carrier_sql(
@@ -40,12 +40,11 @@ def weather_match_share(con: duckdb.DuckDBPyConnection) -> float:
 def late_share_by_origin_chunked(folder: Path, batch_size: int = 100_000) -> pd.Series:
     """Late share per origin from streamed record batches: sum counts, divide once."""
     parts = []
-    for batch in ds.dataset(folder, format="parquet").to_batches(
-        columns=["origin", "arr_delay"], batch_size=batch_size
-    ):
-        df = batch.to_pandas().dropna(subset=["arr_delay"])
-        df = df.assign(origin=df["origin"].astype(str), late=df["arr_delay"] > 15)
-        parts.append(df.groupby("origin")["late"].agg(["sum", "count"]))
+    for path in sorted(Path(folder).glob("*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size, columns=["origin", "arr_delay"]):
+            df = batch.to_pandas().dropna(subset=["arr_delay"])
+            df = df.assign(origin=df["origin"].astype(str), late=df["arr_delay"] > 15)
+            parts.append(df.groupby("origin")["late"].agg(["sum", "count"]))
     total = pd.concat(parts).groupby(level=0).sum()
     return total["sum"] / total["count"]
 

@@ -51,10 +51,10 @@ def weather_match_share(con: duckdb.DuckDBPyConnection) -> float:
 def late_share_by_origin_chunked(folder: Path, batch_size: int = 100_000) -> pd.Series:
     """Return the late share (``arr_delay > 15``) of arrived flights per origin, by streaming.
 
-    Notebook 02. ``folder`` holds Parquet files with ``origin`` and ``arr_delay``. Read it
-    in record batches (``pyarrow.dataset.dataset(folder).to_batches(...)``), never as one
-    table; keep small per-origin *counts* and divide at the end (a mean of batch means is
-    wrong when batches differ in size). Index: the origin codes as str.
+    Notebook 02. ``folder`` holds Parquet files with ``origin`` and ``arr_delay``. Read
+    each file in record batches (``pyarrow.parquet.ParquetFile(path).iter_batches(...)``),
+    never as one table; keep small per-origin *counts* and divide at the end (a mean of
+    batch means is wrong when batches differ in size). Index: the origin codes as str.
     """
     # TODO: for each batch: count arrived and late per origin; sum the counts; divide once
     raise NotImplementedError
