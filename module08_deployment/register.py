@@ -1,0 +1,130 @@
+"""The ``register`` stage: put the new model in the MLflow registry, promote it only if it earns it.
+
+Why it matters: "the latest model" is not a deployment policy. A new version becomes
+``champion`` (the alias the service loads) only if it passes gates set in params.yaml: a
+quality floor, no regression against the current champion *on the same test data*, and a
+bounded gap between the best and worst carrier or airport. Otherwise it is registered as
+``challenger``, and ``reports/registry.json`` says why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from sklearn.metrics import roc_auc_score
+
+from labs_common.config import RegisterParams
+
+log = logging.getLogger(__name__)
+
+CHAMPION, CHALLENGER = "champion", "challenger"
+#: Version tags the service and the monitor read (threshold, lineage, quality).
+TAG_KEYS = ("threshold", "threshold_rule", "test_roc_auc", "data.train.md5", "git.commit")
+
+
+@dataclass
+class Decision:
+    """The outcome of the gates: which alias, and the reason for each gate."""
+
+    alias: str
+    reasons: list[str] = field(default_factory=list)
+    champion_version: str | None = None
+    champion_test_roc_auc: float | None = None
+
+
+def decide(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> Decision:
+    """Apply the gates to a candidate's metrics; pure, so it is easy to test.
+
+    Args:
+        metrics: the evaluate stage's metrics (``test_roc_auc``, ``max_slice_gap``).
+        gates: the ``register`` section of params.yaml.
+        champion_auc: the current champion's ROC AUC on the same test data, if any.
+
+    Example:
+        >>> g = RegisterParams(model_name="m", min_roc_auc=0.7, max_slice_gap=0.2,
+        ...                    min_slice_rows=1, tolerance=0.0)
+        >>> decide({"test_roc_auc": 0.71, "max_slice_gap": 0.1}, g, None).alias
+        'champion'
+    """
+    auc, gap = metrics["test_roc_auc"], metrics["max_slice_gap"]
+    checks = [
+        (auc >= gates.min_roc_auc, f"test ROC AUC {auc:.4f} vs floor {gates.min_roc_auc:.2f}"),
+        (
+            gap <= gates.max_slice_gap,
+            f"largest slice gap {gap:.4f} vs bound {gates.max_slice_gap:.2f}",
+        ),
+    ]
+    if champion_auc is not None:
+        checks.append(
+            (auc >= champion_auc - gates.tolerance,
+             f"test ROC AUC {auc:.4f} vs champion {champion_auc:.4f} (tolerance {gates.tolerance})")
+        )  # fmt: skip
+    else:
+        checks.append((True, "no champion yet"))
+    passed = all(ok for ok, _ in checks)
+    reasons = [f"{'pass' if ok else 'FAIL'}: {text}" for ok, text in checks]
+    return Decision(CHAMPION if passed else CHALLENGER, reasons)
+
+
+def champion_auc_on(
+    client: MlflowClient, name: str, test: pd.DataFrame
+) -> tuple[str, float] | None:
+    """Score the current champion on ``test`` (raw schedule columns + ``late``).
+
+    Why it matters: comparing with the AUC the champion had on *its* test months would
+    compare different exams. Re-scoring it on today's test data is a fair comparison.
+    """
+    try:
+        version = client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException:
+        return None
+    model = mlflow.sklearn.load_model(f"models:/{name}@{CHAMPION}")
+    proba = model.predict_proba(test)[:, 1]
+    return version.version, float(roc_auc_score(test["late"], proba))
+
+
+def register(
+    model_uri: str, metrics: dict, tags: dict, gates: RegisterParams, test: pd.DataFrame
+) -> dict:
+    """Register ``model_uri`` as a new version of ``gates.model_name`` and set its alias."""
+    client = MlflowClient()
+    current = champion_auc_on(client, gates.model_name, test)
+    decision = decide(metrics, gates, current[1] if current else None)
+    if current:
+        decision.champion_version, decision.champion_test_roc_auc = current[0], round(current[1], 6)
+    version = mlflow.register_model(model_uri, gates.model_name, tags=tags)
+    client.set_registered_model_alias(gates.model_name, decision.alias, version.version)
+    log.info("Registered %s version %s as %s", gates.model_name, version.version, decision.alias)
+    return {"model_name": gates.model_name, "version": version.version, **asdict(decision)}
+
+
+def main() -> None:
+    """Read the run and the metrics, register the model, write reports/registry.json."""
+    from labs_common import paths
+    from labs_common.config import load_params
+    from labs_common.data import read_table, write_text
+    from module07_experiments.tracking import use_experiment
+
+    use_experiment("flight-delay")
+    run = json.loads((paths.REPORTS / "train_run.json").read_text())
+    metrics = json.loads((paths.REPORTS / "metrics.json").read_text())
+    run_tags = mlflow.get_run(run["run_id"]).data.tags
+    tags = {k: str(metrics.get(k, run_tags.get(k, ""))) for k in TAG_KEYS}
+    test = read_table(paths.PROCESSED / "test.parquet")
+    report = register(run["model_uri"], metrics, tags, load_params().register, test)
+    write_text(json.dumps(report, indent=2) + "\n", paths.REPORTS / "registry.json")
+    for reason in report["reasons"]:
+        log.info("%s", reason)
+
+
+if __name__ == "__main__":
+    from labs_common.logs import setup_logging
+
+    setup_logging()
+    main()
