@@ -27,6 +27,9 @@ app = typer.Typer(add_completion=False)
 #: Where ``main`` writes the scale-up: a temp folder, never the repository.
 SCALED_DIR = Path(tempfile.gettempdir()) / "flights_scaled"
 Factors = Annotated[list[int] | None, typer.Option(help="repeat it: --factor 10 --factor 30")]
+Methods = Annotated[list[str] | None, typer.Option(help="default: all; repeat: --method duckdb")]
+_FORMATS = {"mb_per_mrows": "{:.1f}".format, "fixed_mb": "{:.0f}".format,
+            "s_per_mrows": "{:.3f}".format, "max_rows": "{:,.0f}".format}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ def compare_scales(
 @app.command()
 def main(
     factor: Factors = None,
+    method: Methods = None,
     out_dir: Path = SCALED_DIR,
 ) -> None:
     """Scale flights up, print each method's time and memory, then where RAM runs out."""
@@ -145,7 +149,7 @@ def main(
 
     from module03_architecture.capacity import fit_growth, machine_memory_gb
 
-    results = compare_scales(load_flights(), factor, out_dir)
+    results = compare_scales(load_flights(), factor, out_dir, method)
     table = Table(title=f"flights scaled {', '.join(f'{f}x' for f in factor)}")
     for col in ("factor", "method", "seconds", "peak MB", "rows"):
         table.add_column(col, justify="right")
@@ -155,9 +159,9 @@ def main(
     Console().print(table)
     if len(factor) > 1:
         memory = machine_memory_gb()
-        fits = fit_growth(results, memory).round({"mb_per_mrows": 1, "s_per_mrows": 3})
+        fits = fit_growth(results, memory)
         Console().print(f"Linear fits, extrapolated to this machine's {memory:.0f} GB of RAM")
-        Console().print(fits.to_string(index=False, float_format="{:,.0f}".format))
+        Console().print(fits.to_string(index=False, formatters=_FORMATS))
 
 
 if __name__ == "__main__":

@@ -60,10 +60,11 @@ def test_main_prints_table_and_fits(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     fake = pd.DataFrame({"factor": [1, 2, 1, 2], "method": ["pandas", "pandas", "duckdb", "duckdb"],
                          "seconds": [1.0, 2.0, 0.5, 0.6], "peak_mb": [100.0, 200.0, 40.0, 40.0],
                          "rows": [1_000_000, 2_000_000] * 2})  # fmt: skip
-    monkeypatch.setattr(benchmark, "compare_scales", lambda *a, **k: fake)
+    calls = []
+    monkeypatch.setattr(benchmark, "compare_scales", lambda *a: calls.append(a) or fake)
     monkeypatch.setattr(benchmark, "load_flights", lambda: None)
-    out = CliRunner().invoke(
-        benchmark.app, ["--factor", "1", "--factor", "2", "--out-dir", str(tmp_path)]
-    )
+    args = ["--factor", "1", "--factor", "2", "--method", "pandas", "--method", "duckdb"]
+    out = CliRunner().invoke(benchmark.app, [*args, "--out-dir", str(tmp_path)])
     assert out.exit_code == 0, out.output
-    assert "duckdb" in out.output and "Linear fits" in out.output
+    assert calls == [(None, [1, 2], tmp_path, ["pandas", "duckdb"])]
+    assert "duckdb" in out.output and "Linear fits" in out.output and "100.0" in out.output
