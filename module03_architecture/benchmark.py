@@ -141,6 +141,7 @@ def main(
     factor: Factors = None,
     method: Methods = None,
     out_dir: Path = SCALED_DIR,
+    csv: Annotated[Path | None, typer.Option(help="also save the measurements here")] = None,
 ) -> None:
     """Scale flights up, print each method's time and memory, then where RAM runs out."""
     factor = factor or [10]
@@ -150,6 +151,8 @@ def main(
     from module03_architecture.capacity import fit_growth, machine_memory_gb
 
     results = compare_scales(load_flights(), factor, out_dir, method)
+    if csv is not None:
+        results.to_csv(csv, index=False, float_format="%.4g")
     table = Table(title=f"flights scaled {', '.join(f'{f}x' for f in factor)}")
     for col in ("factor", "method", "seconds", "peak MB", "rows"):
         table.add_column(col, justify="right")

@@ -64,7 +64,9 @@ def test_main_prints_table_and_fits(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setattr(benchmark, "compare_scales", lambda *a: calls.append(a) or fake)
     monkeypatch.setattr(benchmark, "load_flights", lambda: None)
     args = ["--factor", "1", "--factor", "2", "--method", "pandas", "--method", "duckdb"]
-    out = CliRunner().invoke(benchmark.app, [*args, "--out-dir", str(tmp_path)])
+    csv = tmp_path / "m.csv"
+    out = CliRunner().invoke(benchmark.app, [*args, "--out-dir", str(tmp_path), "--csv", str(csv)])
     assert out.exit_code == 0, out.output
+    pd.testing.assert_frame_equal(pd.read_csv(csv), fake, check_dtype=False)
     assert calls == [(None, [1, 2], tmp_path, ["pandas", "duckdb"])]
     assert "duckdb" in out.output and "Linear fits" in out.output and "100.0" in out.output
