@@ -136,7 +136,7 @@ def round_floats(obj: Any, decimals: int = DECIMALS) -> Any:
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float):
-        return round(obj, decimals)
+        return round(obj, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     return obj
 
 

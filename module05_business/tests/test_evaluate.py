@@ -92,6 +92,7 @@ def test_round_floats_converts_numpy_scalars():
 
     assert round_floats({"a": np.float64(0.1234567891), "b": [np.int64(3)]}) == {
         "a": 0.123457, "b": [3]}  # fmt: skip
+    assert str(round_floats(-1e-9)) == "0.0"
 
 
 @pytest.mark.parametrize(
@@ -139,3 +140,14 @@ def test_summary_line_names_rule_and_saving(scores, params):
     metrics, _, _ = evaluate_scores(scores, params)
     line = summary_line(metrics)
     assert "Rule theoretic" in line and "%" in line
+
+
+@pytest.mark.data
+def test_evaluate_scores_on_the_real_scores_saves_money(params):
+    path = paths.PROCESSED / "scores.parquet"
+    if not path.exists():
+        pytest.skip("data/processed/scores.parquet not built: run `dvc repro train`")
+    metrics, report, _ = evaluate_scores(read_scores(path), params)
+    assert metrics["n_test"] > 10_000
+    assert metrics["cost_saving_vs_best_trivial"] > 0, "the model must beat the trivial rules"
+    assert report["rules"]["oracle"]["chosen"] is False
