@@ -19,6 +19,7 @@ from typing import Literal
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import yaml
 from matplotlib.figure import Figure
 
 from labs_common import paths
@@ -113,6 +114,24 @@ def reached_level(report: pd.DataFrame) -> int:
             break
         level = lvl
     return level
+
+
+def summarise_workflow(path: Path) -> pd.DataFrame:
+    """One row per job of a GitHub Actions workflow: what triggers it and what it runs.
+
+    Why it matters: the triggers tell DevOps from MLOps at a glance. A push triggers
+    tests of the code; a schedule triggers work on *data* that changed while the code
+    did not (monitoring, retraining).
+    """
+    doc = yaml.safe_load(Path(path).read_text()) or {}
+    on = doc.get("on", doc.get(True))  # YAML 1.1 reads the bare key `on` as True
+    triggers = ", ".join(on) if isinstance(on, dict | list) else str(on)
+    return pd.DataFrame(
+        [{"workflow": doc.get("name", Path(path).stem), "triggers": triggers, "job": name,
+          "runs": [step["run"].strip() for step in job.get("steps", []) if "run" in step]}
+         for name, job in (doc.get("jobs") or {}).items()],
+        columns=["workflow", "triggers", "job", "runs"],
+    )  # fmt: skip
 
 
 def plot_maturity(report: pd.DataFrame) -> Figure:

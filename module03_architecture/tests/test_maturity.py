@@ -86,3 +86,34 @@ def test_plot_maturity_one_bar_per_level(tmp_path: Path) -> None:
     ]
     assert "level 0" in ax.get_title()
     plt.close(fig)
+
+
+def test_summarise_workflow_lists_triggers_and_run_steps(tmp_path: Path) -> None:
+    _touch(
+        tmp_path,
+        "wf.yml",
+        """
+name: monitor
+on:
+  schedule: [{cron: "17 6 * * 1"}]
+  workflow_dispatch:
+jobs:
+  monitor:
+    steps:
+      - uses: actions/checkout@v4
+      - run: make setup
+      - name: repro
+        run: |
+          dvc repro
+""",
+    )
+    got = mt.summarise_workflow(tmp_path / "wf.yml")
+    assert got.to_dict("records") == [{"workflow": "monitor", "job": "monitor",
+                                       "triggers": "schedule, workflow_dispatch",
+                                       "runs": ["make setup", "dvc repro"]}]  # fmt: skip
+
+
+def test_summarise_workflow_single_trigger_and_no_jobs(tmp_path: Path) -> None:
+    _touch(tmp_path, "ci.yml", "on: push\n")
+    got = mt.summarise_workflow(tmp_path / "ci.yml")
+    assert got.empty and list(got.columns) == ["workflow", "triggers", "job", "runs"]
