@@ -81,5 +81,8 @@ def mlflow_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
+    # Forget an experiment another test made active in another store.
+    mlflow.set_experiment("Default")
     yield uri
     mlflow.set_tracking_uri(None)
+    mlflow.set_registry_uri(None)

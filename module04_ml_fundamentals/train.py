@@ -58,17 +58,13 @@ def build_encoder(kind: ModelKind, use_weather: bool = True) -> ColumnTransforme
 
 
 def build_classifier(kind: ModelKind, seed: int, **hyper: float) -> object:
-    """Return an unfitted classifier of the given family with its hyper-parameters."""
+    """Return an unfitted classifier of the given family; ``hyper`` overrides the defaults."""
     if kind == "hgb":
+        defaults = {"max_iter": 300, "min_samples_leaf": 500, "early_stopping": False}
         return HistGradientBoostingClassifier(
-            max_iter=300,
-            min_samples_leaf=500,
-            early_stopping=False,
-            categorical_features=CATEGORICAL_FEATURES,
-            random_state=seed,
-            **hyper,
+            categorical_features=CATEGORICAL_FEATURES, random_state=seed, **{**defaults, **hyper}
         )
-    return LogisticRegression(max_iter=2000, **hyper)
+    return LogisticRegression(**{"max_iter": 2000, **hyper})
 
 
 def build_pipeline(
@@ -138,5 +134,6 @@ def search(
         rows.append({**params, "valid_roc_auc": score})
         if best is None or score > best[0]:
             best = (score, params, pipe)
-    assert best is not None, "the search grid is empty; add values under train.search"
+    if best is None:
+        raise ValueError("the search grid is empty; add values under train.search in params.yaml")
     return SearchResult(best[2], best[1], pd.DataFrame(rows))

@@ -34,7 +34,7 @@ class Decision:
 
     alias: str
     reasons: list[str] = field(default_factory=list)
-    champion_version: str | None = None
+    champion_version: int | None = None
     champion_test_roc_auc: float | None = None
 
 
@@ -86,7 +86,7 @@ def champion_auc_on(
         return None
     model = mlflow.sklearn.load_model(f"models:/{name}@{CHAMPION}")
     proba = model.predict_proba(test)[:, 1]
-    return version.version, float(roc_auc_score(test["late"], proba))
+    return int(version.version), float(roc_auc_score(test["late"], proba))
 
 
 def register(
@@ -101,7 +101,7 @@ def register(
     version = mlflow.register_model(model_uri, gates.model_name, tags=tags)
     client.set_registered_model_alias(gates.model_name, decision.alias, version.version)
     log.info("Registered %s version %s as %s", gates.model_name, version.version, decision.alias)
-    return {"model_name": gates.model_name, "version": version.version, **asdict(decision)}
+    return {"model_name": gates.model_name, "version": int(version.version), **asdict(decision)}
 
 
 def main() -> None:

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from labs_common.data import load_tables
+from module07_experiments.validate import JOIN_FLOORS, explain, validate_tables
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load_tables()
+
+
+def test_validate_tables_real_data_passes(tables: dict[str, pd.DataFrame]) -> None:
+    report = validate_tables(tables)
+    assert report["ok"], explain(report)
+    assert set(report["joins"]) == set(JOIN_FLOORS)
+    assert report["tables"]["weather"]["warnings"], "the 1,048 mph wind is a known warning"
+
+
+def _corrupt(flights: pd.DataFrame, how: str) -> pd.DataFrame:
+    bad = flights.head(3000).copy()
+    if how == "missing-column":
+        return bad.drop(columns=["distance"])
+    if how == "wrong-dtype":
+        return bad.assign(month=bad["month"].astype(str))
+    if how == "out-of-range":
+        bad.loc[5, "sched_dep_time"] = 2575
+        return bad
+    return pd.concat([bad, bad.iloc[[10]]], ignore_index=True)  # duplicated key
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [("missing-column", "distance"), ("wrong-dtype", "flights.month"),
+     ("out-of-range", "flights.sched_dep_time"), ("duplicated-key", "year+month+day")],
+    ids=["missing-column", "wrong-dtype", "out-of-range", "duplicated-key"],
+)  # fmt: skip
+def test_validate_tables_corrupted_flights_fail_with_column_and_rule(
+    tables: dict[str, pd.DataFrame], how: str, expected: str
+) -> None:
+    report = validate_tables({**tables, "flights": _corrupt(tables["flights"], how)})
+    assert not report["ok"]
+    message = explain(report)
+    assert expected in message
+    assert "rule" in message and "examples" in message
+
+
+def test_validate_tables_join_floor_breaks(tables: dict[str, pd.DataFrame]) -> None:
+    few_planes = tables["planes"].head(100)
+    report = validate_tables({**tables, "planes": few_planes})
+    assert not report["ok"]
+    assert "join flights -> planes" in explain(report)
