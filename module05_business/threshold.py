@@ -106,6 +106,11 @@ def estimate_prior_em(
     1. E-step: correct every probability from ``source_prior`` to the current guess.
     2. M-step: the new guess is the mean of the corrected probabilities.
 
+    The one assumption is *label shift*: only the share of late flights changed, a late
+    flight still looks like a late flight. When the features shift too (December's
+    weather), the model's scores already move, EM reads that move as extra late flights
+    and over-estimates; the weaker the model, the stronger the over-shoot.
+
     Args:
         proba: the model's probabilities on the new, unlabelled data.
         source_prior: the share of positives the probabilities are calibrated for.
