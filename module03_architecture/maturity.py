@@ -34,7 +34,7 @@ class Practice:
     level: int
     name: str
     kind: Literal["devops", "mlops"]
-    pattern: str  #: a glob relative to the repository root
+    pattern: str  #: a glob relative to the repository root; alternatives split by "|"
     contains: str | None = None  #: text that one matching file must contain
 
 
@@ -49,7 +49,8 @@ PRACTICES: tuple[Practice, ...] = (
     Practice(1, "one feature query for training and serving", "mlops",
              "module03_architecture/warehouse.py", "ROUTE_FEATURES_SQL"),
     Practice(1, "experiment tracking", "mlops", "module*/**/*.py", "mlflow.start_run"),
-    Practice(1, "an orchestrated flow", "devops", "capstone/**/*.py", "@flow"),
+    Practice(1, "an orchestrated flow", "devops", "capstone/**/*.py|module08_deployment/**/*.py",
+             "@flow"),
     Practice(2, "automated tests beside the code", "devops", "module*/tests/test_*.py"),
     Practice(2, "CI on every push", "devops", ".github/workflows/ci.yml"),
     Practice(2, "a model registry with aliases", "mlops", "module*/**/*.py",
@@ -61,20 +62,22 @@ PRACTICES: tuple[Practice, ...] = (
 
 
 def find_evidence(practice: Practice, root: Path = paths.ROOT) -> list[str]:
-    """Files under ``root`` that show ``practice``, as sorted POSIX paths relative to root.
+    """Files under ``root`` that show ``practice``, as POSIX paths relative to root.
+
+    Code comes before tests (a test shows the practice is tested, the code that it exists).
 
     This lesson's own package talks *about* the telling calls (here, in its tests and
     exercises), so it counts as evidence only when a pattern points into it by name.
     """
     root = Path(root)
     found = []
-    for path in sorted(root.glob(practice.pattern)):
+    for path in sorted({p for glob in practice.pattern.split("|") for p in root.glob(glob)}):
         rel = path.relative_to(root)
         if not path.is_file() or ".venv" in rel.parts or _talks_about(practice, rel):
             continue
         if practice.contains is None or practice.contains in path.read_text(errors="ignore"):
-            found.append(rel.as_posix())
-    return found
+            found.append(rel)
+    return [p.as_posix() for p in sorted(found, key=lambda p: ("tests" in p.parts, p))]
 
 
 def _talks_about(practice: Practice, rel: Path) -> bool:
@@ -143,6 +146,7 @@ def plot_maturity(report: pd.DataFrame) -> Figure:
     counts.index = [f"{lvl}: {LEVELS[lvl]}" for lvl in counts.index]
     counts.plot.barh(stacked=True, ax=ax, color=["#4a79a5", "#59a14f", "#d3d3d3"])
     ax.invert_yaxis()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set(xlabel="practices", title=f"Maturity of this repository: level {reached_level(report)}")
     fig.tight_layout()
     return fig

@@ -29,6 +29,17 @@ def test_find_evidence_needs_the_text_when_asked(tmp_path: Path) -> None:
     assert mt.find_evidence(TOY[2], tmp_path) == ["pkg/sub/b.py"]
 
 
+def test_find_evidence_alternatives_and_code_before_tests(tmp_path: Path) -> None:
+    _touch(tmp_path, "capstone/tests/test_flows.py", "@flow")
+    _touch(tmp_path, "capstone/zz.py", "@flow")
+    _touch(tmp_path, "module08_deployment/flows.py", "@flow")
+    practice = mt.Practice(
+        1, "t", "devops", "capstone/**/*.py|module08_deployment/**/*.py", "@flow"
+    )
+    expected = ["capstone/zz.py", "module08_deployment/flows.py", "capstone/tests/test_flows.py"]
+    assert mt.find_evidence(practice, tmp_path) == expected
+
+
 def test_find_evidence_skips_virtualenv(tmp_path: Path) -> None:
     _touch(tmp_path, "pkg/.venv/lib/x.py", "start_run(")
     assert (
