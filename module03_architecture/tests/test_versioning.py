@@ -77,3 +77,33 @@ def test_hashes_match_what_dvc_records(frame: pd.DataFrame, tmp_path: Path) -> N
                 for p in ("raw", "one.parquet")}  # fmt: skip
     assert recorded["one.parquet"] == versioning.file_md5(tmp_path / "one.parquet")
     assert recorded["raw"] == versioning.dir_md5(tmp_path / "raw")
+
+
+def test_lock_status_unchanged_changed_missing(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.csv").write_text("x\n1\n")
+    (tmp_path / "code.py").write_text("print(1)\n")
+    (tmp_path / "out.json").write_text("{}")
+    md5 = versioning.file_md5
+    stage = {"cmd": "python code.py",
+             "deps": [{"path": "code.py", "md5": md5(tmp_path / "code.py")},
+                      {"path": "raw", "md5": versioning.dir_md5(tmp_path / "raw")}],
+             "outs": [{"path": "out.json", "md5": md5(tmp_path / "out.json")}]}  # fmt: skip
+    lock = {"schema": "2.0", "stages": {"s": stage}}
+    (tmp_path / "dvc.lock").write_text(yaml.safe_dump(lock))
+    assert set(versioning.lock_status(tmp_path / "dvc.lock")["status"]) == {"unchanged"}
+    (tmp_path / "raw" / "a.csv").write_text("x\n2\n")
+    (tmp_path / "out.json").unlink()
+    got = versioning.lock_status(tmp_path / "dvc.lock").set_index("path")
+    assert got["status"].to_dict() == {
+        "code.py": "unchanged",
+        "raw": "changed",
+        "out.json": "missing",
+    }
+    assert got.loc["raw", "kind"] == "dep" and got.loc["out.json", "kind"] == "out"
+
+
+def test_lock_status_empty_lock_gives_empty_table(tmp_path: Path) -> None:
+    (tmp_path / "dvc.lock").write_text("schema: '2.0'\n")
+    got = versioning.lock_status(tmp_path / "dvc.lock")
+    assert got.empty and "status" in got.columns
