@@ -132,13 +132,16 @@ def draw_stage_graph(edges: list[Edge], nodes: Iterable[str] = (), ax: Axes | No
     layers = execution_layers(edges, nodes)
     pos = {n: (x, (len(layer) - 1) / 2 - y) for x, layer in enumerate(layers)
            for y, n in enumerate(layer)}  # fmt: skip
-    arrow = {"arrowstyle": "->", "shrinkA": 30, "shrinkB": 30, "color": "grey"}
-    for up, down in edges:
+    for i, (up, down) in enumerate(edges):
+        span = pos[down][0] - pos[up][0]  # edges skipping layers bend, above or below
+        rad = 0.0 if span <= 1 else (-1) ** i * 0.7 / span
+        arrow = {"arrowstyle": "->", "shrinkA": 22, "shrinkB": 22, "color": "grey",
+                 "connectionstyle": f"arc3,rad={rad}"}  # fmt: skip
         ax.annotate("", xy=pos[down], xytext=pos[up], arrowprops=arrow)
     box = {"boxstyle": "round", "facecolor": "#dbe9f6", "edgecolor": "#4a79a5"}
     for name, (x, y) in pos.items():
         ax.text(x, y, name, ha="center", va="center", bbox=box)
     half = max(map(len, layers)) / 2
-    ax.set(xlim=(-0.6, len(layers) - 0.4), ylim=(-half - 0.2, half + 0.2))
+    ax.set(xlim=(-0.6, len(layers) - 0.4), ylim=(-half - 0.4, half + 0.4))
     ax.axis("off")
     return ax
