@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from labs_common.logs import console, setup_logging
@@ -21,7 +22,7 @@ _STYLE = {"pass": "green", "todo": "yellow", "fail": "red", "error": "red"}
 
 def fail(message: str) -> typer.Exit:
     """Print one red line and return the exit to raise (code 1)."""
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=1)
 
 
@@ -47,7 +48,11 @@ def check(
     for col in ("exercise", "result", "message / hint"):
         table.add_column(col)
     for r in results:
-        note = r.message if r.passed else f"{r.message}\n[dim]hint: {r.hint}[/]"
+        note = (
+            escape(r.message)
+            if r.passed
+            else f"{escape(r.message)}\n[dim]hint: {escape(r.hint)}[/]"
+        )
         table.add_row(r.name, f"[{_STYLE[r.status]}]{r.status}[/]", note)
     console.print(table)
     done = sum(r.passed for r in results)
@@ -70,9 +75,54 @@ def validate(
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
     report = check_table(df, table)
-    console.print(report.summary())
+    console.print(escape(report.summary()))
     if not report.ok:
         raise fail(f"{path} breaks the {table} contract ({len(report.errors)} rule(s))")
+
+
+@app.command()
+def demo() -> None:
+    """Run the capstone pipeline end to end, then print a summary and where to look."""
+    import subprocess
+
+    from capstone.demo import main
+
+    try:
+        main()
+    except subprocess.CalledProcessError as exc:
+        raise fail(f"the pipeline stopped ({exc}); read the stage's message above") from None
+
+
+@app.command()
+def model() -> None:
+    """List the registered model's versions, aliases and key tags (name from params.yaml)."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from labs_common.config import load_params
+    from module07_experiments.tracking import use_experiment
+
+    name = load_params().register.model_name
+    use_experiment("flight-delay")
+    client = MlflowClient()
+    try:
+        aliases = client.get_registered_model(name).aliases
+    except MlflowException:
+        raise fail(f"no model named {name!r} is registered yet; run `make demo` first") from None
+    table = Table(title=f"Registered model {name}")
+    for col in ("version", "aliases", "test ROC AUC", "threshold", "created"):
+        table.add_column(col)
+    for v in sorted(client.search_model_versions(f"name='{name}'"), key=lambda v: int(v.version)):
+        names = ", ".join(a for a, ver in aliases.items() if str(ver) == str(v.version))
+        table.add_row(str(v.version), names or "-", v.tags.get("test_roc_auc", "?"),
+                      v.tags.get("threshold", "?"), _when(v.creation_timestamp))  # fmt: skip
+    console.print(table)
+
+
+def _when(millis: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ def show_results(number: int, target: Target = "starter") -> list[Result]:
     notebook stopping (``labs check`` is the version that exits non-zero for CI).
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     results = run_checks(number, target)
@@ -117,6 +118,7 @@ def show_results(number: int, target: Target = "starter") -> list[Result]:
     for col in ("exercise", "result", "message / hint"):
         table.add_column(col)
     for r in results:
-        table.add_row(r.name, r.status, r.message if r.passed else f"{r.message} | hint: {r.hint}")
+        note = r.message if r.passed else f"{r.message} | hint: {r.hint}"
+        table.add_row(r.name, r.status, escape(note))  # a hint like df[k] is text, not markup
     Console().print(table)
     return results

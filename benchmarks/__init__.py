@@ -1,0 +1,1 @@
+"""Timed scenarios of the course; results are committed under benchmarks/results."""

@@ -1,0 +1,110 @@
+"""Benchmark of the DVC pipeline: a clean run, a no-op run, and the bare model fit.
+
+Run with ``make bench``. The clean run happens in a fresh copy of the repository (see
+``capstone.sandbox``), so the workspace is untouched. Targets from the pipeline issue:
+clean run within 3x the bare fit+load and under 90 s on 2 cores; no-op under 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from capstone.sandbox import copy_repo, dvc
+from labs_common import paths
+from labs_common.config import load_params
+from labs_common.data import write_text
+from module04_ml_fundamentals.features import LABEL
+from module04_ml_fundamentals.train import build_pipeline
+
+RESULTS = paths.ROOT / "benchmarks" / "results"
+
+
+def _timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()
+    return round(time.perf_counter() - start, 2)
+
+
+def bare_fit(root: Path) -> float:
+    """Load the training months and fit the chosen model once, nothing else."""
+    best = json.loads((root / "reports" / "train.json").read_text())["best_params"]
+    params = load_params(root / "params.yaml")
+
+    def fit() -> None:
+        train = pd.read_parquet(root / "data" / "processed" / "train.parquet")
+        build_pipeline(
+            params.train.model,
+            weather_path=str(root / "data/raw/weather.parquet"),
+            planes_path=str(root / "data/raw/planes.parquet"),
+            use_weather=params.features.use_weather,
+            seed=params.train.seed,
+            **best,
+        ).fit(train, train[LABEL])
+
+    return _timed(fit)
+
+
+def run() -> dict:
+    """Time the three scenarios in one process and return the results."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_repo(Path(tmp) / "repo")
+        clean = _timed(lambda: dvc(root, "repro"))
+        noop = _timed(lambda: dvc(root, "repro"))
+        bare = bare_fit(root)
+        candidates = json.loads((root / "reports" / "train.json").read_text())["candidates"]
+    return {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.system(),
+        },
+        "seconds": {"clean_repro": clean, "noop_repro": noop, "bare_fit_and_load": bare},
+        "grid_candidates": candidates,
+        "ratio_clean_to_bare": round(clean / bare, 2),
+        "targets": {
+            "clean_within_3x_bare": clean <= 3 * bare,
+            "clean_under_90s": clean < 90,
+            "noop_under_3s": noop < 3,
+        },
+    }
+
+
+def to_markdown(result: dict) -> str:
+    """A short table of the run, for the README and the issue note."""
+    s, t, m = result["seconds"], result["targets"], result["machine"]
+    return (
+        "\n".join(
+            [
+                "| scenario | seconds | target | met |",
+                "|---|---:|---|---|",
+                f"| clean `dvc repro` ({result['grid_candidates']} grid fits) | {s['clean_repro']} "
+                f"| < 90 s and <= 3x bare ({result['ratio_clean_to_bare']}x) "
+                f"| {t['clean_under_90s'] and t['clean_within_3x_bare']} |",
+                f"| no-op `dvc repro` | {s['noop_repro']} | < 3 s | {t['noop_under_3s']} |",
+                f"| bare load + fit | {s['bare_fit_and_load']} | - | - |",
+                f"\nMachine: {m['cpus']} CPUs, Python {m['python']}.",
+            ]
+        )
+        + "\n"
+    )
+
+
+def main() -> None:
+    result = run()
+    write_text(json.dumps(result, indent=2) + "\n", RESULTS / "pipeline.json")
+    write_text(to_markdown(result), RESULTS / "pipeline.md")
+    print(to_markdown(result))  # noqa: T201 - the benchmark's report to the terminal
+
+
+if __name__ == "__main__":
+    from labs_common.tooling import configure_offline
+
+    configure_offline()
+    main()
