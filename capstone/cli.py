@@ -125,5 +125,36 @@ def _when(millis: int) -> str:
     return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+@app.command()
+def score(
+    month: Annotated[int | None, typer.Option(help="Score this month's scheduled flights")] = None,
+    input_path: Annotated[
+        Path | None, typer.Option("--input", help="Or a flights file (Parquet/CSV)")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Parquet to write")] = None,
+    model: Annotated[str | None, typer.Option(help="models:/NAME@ALIAS or a folder")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Override the threshold")] = None,
+) -> None:
+    """Batch-score flights with the champion (or --model) and write Parquet."""
+    from module06_lifecycle.batch import run_batch
+    from module06_lifecycle.predictor import ModelNotFoundError, load_predictor
+    from module06_lifecycle.schemas import ScheduleError
+
+    if (month is None) == (input_path is None):
+        raise fail("give exactly one of --month M or --input PATH")
+    try:
+        predictor = load_predictor(model, threshold=threshold)
+        s = run_batch(predictor, month=month, input_path=input_path, output_path=output)
+    except (ModelNotFoundError, ScheduleError, FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    table = Table(title="Batch scoring")
+    for col in ("flights", "flagged late", "model version", "threshold", "seconds", "output"):
+        table.add_column(col)
+    flagged = f"{s.flagged:,} ({s.flagged / max(s.rows, 1):.1%})"
+    table.add_row(f"{s.rows:,}", flagged, s.model_version, f"{s.threshold:.3f}",
+                  f"{s.seconds:.1f}", str(s.output))  # fmt: skip
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()
