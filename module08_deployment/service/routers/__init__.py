@@ -1,0 +1,1 @@
+"""One APIRouter per resource: health, model, predict, metrics."""
