@@ -34,6 +34,17 @@ log = logging.getLogger(__name__)
 
 ModelKind = Literal["hgb", "logreg"]
 
+#: Types inside our model that skops does not trust by default. Loading a model runs no
+#: code outside this list, which is why MLflow 3 stores scikit-learn models with skops
+#: rather than pickle. A new type here is a security decision: review it, then add it.
+TRUSTED_TYPES = [
+    "functools.partial",
+    "module04_ml_fundamentals.features.FlightFeatures",
+    "numpy.dtype",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+]
+
 
 def build_encoder(kind: ModelKind, use_weather: bool = True) -> ColumnTransformer:
     """Encode the features for one model family.

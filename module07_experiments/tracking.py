@@ -15,17 +15,10 @@ import mlflow
 
 from labs_common import paths
 from labs_common.tooling import configure_offline
+from module04_ml_fundamentals.train import TRUSTED_TYPES as MODEL_TRUSTED_TYPES
 
-#: Types inside our model that skops does not trust by default. Loading a model runs no
-#: code outside this list, which is why MLflow 3 stores scikit-learn models with skops
-#: rather than pickle. A new type here is a security decision: review it, then add it.
-TRUSTED_TYPES = [
-    "functools.partial",
-    "module04_ml_fundamentals.features.FlightFeatures",
-    "numpy.dtype",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.utils.validation.check_array",
-]
+#: The types skops must trust to load our model (defined beside the model, in module 04).
+TRUSTED_TYPES = MODEL_TRUSTED_TYPES
 
 
 def file_md5(path: Path) -> str:
