@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
 
 from labs_common import paths
 from labs_common.config import load_params
@@ -27,6 +28,14 @@ pytestmark = [
         not (MODEL_DIR / "MLmodel").is_file(), reason="models/model not built: run `dvc repro`"
     ),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> object:
+    """One OpenMP thread: CI runs two test workers on two cores, and threads that fight
+    over a core made prediction three times slower (measured) without changing a score."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(scope="module")
