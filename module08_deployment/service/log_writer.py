@@ -111,21 +111,26 @@ class PredictionLogWriter:
             self._pending.extend(item)
         return False
 
-    def _flush(self, final: bool, attempts: int = 3) -> None:
+    def _flush(self, final: bool) -> None:
+        """Write ``_pending`` in batches; on failure keep the rows for the next round."""
         while self._pending:
             batch = self._pending[: self.batch_rows * 4]
-            for attempt in range(attempts if final else 1):
-                try:
-                    self.store.write(batch)
-                    break
-                except Exception as exc:  # noqa: BLE001 - keep the rows, retry later
-                    log.warning("prediction log write failed (%s); will retry", exc)
-                    time.sleep(0.2 * (attempt + 1))
-            else:
-                self.on_written(0, len(batch))
+            if not self._write(batch, attempts=3 if final else 1):
                 if final:
                     log.error("prediction log: lost %s rows at shutdown", len(self._pending))
                 return
             del self._pending[: len(batch)]
             self.written += len(batch)
-            self.on_written(len(batch), 0)
+
+    def _write(self, batch: list[Row], attempts: int) -> bool:
+        for attempt in range(attempts):
+            try:
+                self.store.write(batch)
+            except Exception as exc:  # noqa: BLE001 - keep the rows, retry later
+                log.warning("prediction log write failed (%s); will retry", exc)
+                self.on_written(0, len(batch))
+                time.sleep(0.2 * (attempt + 1))
+            else:
+                self.on_written(len(batch), 0)
+                return True
+        return False

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +54,43 @@ def client(settings: ServiceSettings) -> Iterator[TestClient]:
     """A TestClient whose context runs the app's lifespan (model load, log writer)."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """A throwaway PostgreSQL server (initdb + pg_ctl), or LABS_TEST_POSTGRES_DSN if set.
+
+    Skips when PostgreSQL's server programs are not installed. As root, the server runs as
+    the ``postgres`` user (PostgreSQL refuses to run as root).
+    """
+    if os.environ.get("LABS_TEST_POSTGRES_DSN"):
+        yield os.environ["LABS_TEST_POSTGRES_DSN"]
+        return
+    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl); or set LABS_TEST_POSTGRES_DSN")
+    as_user: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="labs-pg-"))
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser: cannot start PostgreSQL")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    port, data = free_port(), folder / "data"
+    subprocess.run([*as_user, "initdb", "-D", data, "-A", "trust", "-U", "labs"],
+                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    subprocess.run([*as_user, "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w",
+                    "start"], check=True, capture_output=True, timeout=120)  # fmt: skip
+    try:
+        yield f"postgresql://labs@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, "pg_ctl", "-D", data, "-m", "fast", "stop"],
+                       capture_output=True, timeout=120)  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)

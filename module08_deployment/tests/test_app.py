@@ -257,3 +257,22 @@ def test_openapi_documents_routes_and_a_working_example(client: TestClient) -> N
     )
     example = schema["components"]["schemas"]["Flight"]["examples"][0]
     assert client.post("/predict", json=example).status_code == 200
+
+
+def test_predictions_go_to_postgres_when_a_dsn_is_set(
+    settings: ServiceSettings, postgres_dsn: str
+) -> None:
+    before = len(read_prediction_log(postgres_dsn)) if _has_log(postgres_dsn) else 0
+    pg = ServiceSettings.model_validate({**settings.model_dump(), "predictions_dsn": postgres_dsn})
+    with TestClient(create_app(pg)) as client:
+        assert client.get("/ready").status_code == 200
+        client.post("/predict/batch", json={"flights": [EXAMPLE_FLIGHT] * 5})
+    assert len(read_prediction_log(postgres_dsn)) == before + 5
+
+
+def _has_log(dsn: str) -> bool:
+    try:
+        read_prediction_log(dsn)
+    except Exception:  # noqa: BLE001 - no server table yet
+        return False
+    return True
