@@ -64,6 +64,15 @@ def test_clean_runs_give_identical_metrics(built: Path) -> None:
     assert _metrics(built) == json.loads(workspace.read_text())
 
 
+def test_exp_run_with_a_changed_param_is_tracked(built: Path) -> None:
+    """`dvc exp run -S` re-runs only the stages that read the param, as an experiment."""
+    run = dvc(built, "exp", "run", "-S", "register.tolerance=0.003", check=False)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "Running stage 'register'" in run.stdout and "Running stage 'train'" not in run.stdout
+    shown = dvc(built, "exp", "show", "--no-pager", "--csv").stdout
+    assert "0.003" in shown
+
+
 def test_bad_data_stops_at_validate_and_touches_nothing(tmp_path: Path) -> None:
     root = copy_repo(tmp_path / "repo")
     dvc(root, "repro", "ingest")
