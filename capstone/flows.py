@@ -1,0 +1,232 @@
+"""Prefect 3 flows of the capstone: ``train``, ``batch_score``, ``monitor_and_retrain``.
+
+Why it matters: a pipeline that runs only when someone types the commands is a demo. A
+flow adds what production needs: each step is a task with a name, a state and a log;
+steps that touch files or stores retry on a hiccup (only those: retrying a computation
+that failed on bad data would fail again, slower); and the same flow runs on a laptop or,
+with another task runner, on a Dask cluster. The tasks only call the modules' functions,
+so the flows add orchestration and nothing else.
+
+Run locally, no server needed (Prefect starts a temporary one): ``python -m capstone.flows
+monitor``. The DVC stage ``monitor`` runs the same steps without Prefect
+(``module09_monitoring.replay``); a test checks both give the same summary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NONE
+
+from labs_common import paths
+from labs_common.config import load_params
+from labs_common.data import read_table, write_table
+from module09_monitoring import replay
+from module09_monitoring.monitor import monitor_month
+from module09_monitoring.params import MonitorParams, monitor_params
+from module09_monitoring.reference import score_flights
+
+IO = {"retries": 2, "retry_delay_seconds": 2, "cache_policy": NONE}  # reading and writing
+COMPUTE = {"cache_policy": NONE}  # no retries: a computation that failed fails again
+
+
+def dvc_repro_argv(stages: list[str], force: bool = False) -> list[str]:
+    """The ``dvc repro`` command line, run with this Python (so the course's DVC).
+
+    Example:
+        >>> dvc_repro_argv(["register"], force=True)[-3:]
+        ['repro', '--force', 'register']
+    """
+    return [sys.executable, "-m", "dvc", "repro", *(["--force"] if force else []), *stages]
+
+
+@task(**COMPUTE)
+def run_command(argv: list[str], cwd: str) -> str:
+    """Run a command; raise with its output if it fails; return the last lines it printed."""
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{argv[2:]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return "\n".join(done.stdout.strip().splitlines()[-20:])
+
+
+@flow(name="train")
+def train(
+    stages: list[str] | None = None, force: bool = False, command: list[str] | None = None
+) -> str:
+    """Run the DVC pipeline up to ``stages`` (default: ``register``); DVC skips what is fresh."""
+    argv = command or dvc_repro_argv(stages or ["register"], force)
+    return run_command(argv, str(paths.ROOT))
+
+
+@task(**IO)
+def load_month(month: int, sources: list[str]) -> pd.DataFrame:
+    """Read the rows of one month from flights files (raw schedule columns, ``late`` if known)."""
+    flights = pd.concat([read_table(Path(s)) for s in sources], ignore_index=True)
+    return flights.loc[flights["month"] == month].reset_index(drop=True)
+
+
+@task(**COMPUTE)
+def score_partition(flights: pd.DataFrame, model_dir: str) -> pd.DataFrame:
+    """Score a partition with module 06's batch scorer (probability, decision, version)."""
+    from module06_lifecycle.batch import score_frame
+
+    return score_frame(_predictor(model_dir), flights)
+
+
+def _predictor(model_dir: str) -> object:
+    """One predictor per worker process (loading a model takes seconds)."""
+    from module06_lifecycle.predictor import load_from_dir
+
+    cache = _predictor.__dict__.setdefault("cache", {})
+    if model_dir not in cache:
+        cache[model_dir] = load_from_dir(Path(model_dir))
+    return cache[model_dir]
+
+
+@task(**IO)
+def write_partition(scored: pd.DataFrame, month: int, out_dir: str) -> str:
+    """Write one scored partition to ``<out_dir>/month=MM.parquet``."""
+    return str(write_table(scored, Path(out_dir) / f"month={month:02d}.parquet"))
+
+
+@flow(name="batch_score")
+def batch_score(
+    months: list[int],
+    source: str = str(paths.PROCESSED / "test.parquet"),
+    model_dir: str = str(paths.MODELS / "model"),
+    out_dir: str = str(paths.DATA / "predictions" / "flow"),
+) -> list[str]:
+    """Score monthly partitions in parallel (one task chain per month); return the files.
+
+    Why it matters: partitions are independent, so the task runner may run them at once:
+    threads here, Dask workers with :func:`dask_runner` (the scale-out path).
+    """
+    frames = load_month.map(months, unmapped([source]))
+    scored = score_partition.map(frames, unmapped(model_dir))
+    return [f.result() for f in write_partition.map(scored, months, unmapped(out_dir))]
+
+
+def dask_runner(workers: int = 2, processes: bool = True) -> object:
+    """A Dask task runner on a local cluster (``processes=False``: threads, for tests)."""
+    from prefect_dask import DaskTaskRunner
+
+    kwargs = {
+        "n_workers": workers,
+        "processes": processes,
+        "threads_per_worker": 1,
+        "dashboard_address": None,
+    }
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=kwargs)
+
+
+@task(**IO)
+def load_inputs(model_dir: str, training: str) -> tuple[object, float, pd.DataFrame]:
+    """Load the champion's pipeline, its decision threshold and its training rows."""
+    predictor = _predictor(model_dir)
+    return predictor.model, predictor.threshold, read_table(Path(training))
+
+
+@task(**COMPUTE)
+def start_champion(model: object, training: pd.DataFrame, ctx: replay.Context) -> replay.Champion:
+    """Build the first champion's reference (its training data, seasons and thresholds)."""
+    return replay.make_champion(replay.trained_to(training), model, training, ctx)
+
+
+@task(**COMPUTE)
+def monitor(month: pd.DataFrame, champion: replay.Champion, ctx: replay.Context) -> dict:
+    """Score the month with the champion, then run the monitors on it."""
+    scores = score_flights(champion.model, month)
+    return monitor_month(
+        month,
+        scores,
+        champion.model,
+        champion.reference,
+        ctx.params,
+        threshold=ctx.threshold,
+        out_dir=ctx.out_dir,
+    )
+
+
+@task(**COMPUTE)
+def retrain(
+    champion: replay.Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: replay.Context
+) -> tuple[replay.Champion, dict]:
+    """Fit a challenger on newer data, compare it with the champion, promote if it passes."""
+    return replay.retrain_and_compare(champion, history, month, ctx)
+
+
+@task(**IO)
+def write_summary(entries: list[dict], out_dir: str) -> str:
+    """Write ``summary.json`` (one entry per month)."""
+    return str(replay.write_summary(entries, Path(out_dir)))
+
+
+@flow(name="monitor_and_retrain")
+def monitor_and_retrain(
+    months: list[int] | None = None,
+    model_dir: str = str(paths.MODELS / "model"),
+    training: str = str(paths.PROCESSED / "train.parquet"),
+    production: list[str] | None = None,
+    raw_dir: str = str(paths.RAW),
+    out_dir: str = str(replay.OUT_DIR),
+    params: MonitorParams | None = None,
+) -> list[dict]:
+    """Replay production months in order: score, monitor, retrain on drift, maybe promote.
+
+    Args:
+        months: the months to replay (default: ``split.production_months``).
+        production: flights files holding those months (default: valid and test).
+    """
+    course = load_params()
+    sources = production or [str(paths.PROCESSED / f"{p}.parquet") for p in ("valid", "test")]
+    model, threshold, train_rows = load_inputs(model_dir, training)
+    ctx = replay.Context(
+        params or monitor_params(),
+        course.register,
+        course.cost,
+        threshold,
+        Path(raw_dir),
+        Path(out_dir),
+    )
+    champion, history, entries = start_champion(model, train_rows, ctx), train_rows, []
+    for m in months or course.split.production_months:
+        month = load_month.with_options(task_run_name=f"load-{m:02d}")(m, sources)
+        entry = monitor.with_options(task_run_name=f"monitor-{m:02d}")(month, champion, ctx)
+        scored_by, outcome = champion.name, None
+        if entry["retrain"]:
+            champion, outcome = retrain.with_options(task_run_name=f"retrain-{m:02d}")(
+                champion, history, month, ctx
+            )
+        entries.append(replay.record(entry, scored_by, outcome))
+        history = pd.concat([history, month], ignore_index=True)
+    write_summary(entries, out_dir)
+    return entries
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m capstone.flows train|batch-score|monitor [--months 9 10]``, no server."""
+    import argparse
+
+    from labs_common.logs import setup_logging
+    from labs_common.tooling import configure_offline
+
+    parser = argparse.ArgumentParser(prog="python -m capstone.flows")
+    parser.add_argument("flow", choices=["train", "batch-score", "monitor"])
+    parser.add_argument("--months", type=int, nargs="*", default=None)
+    args = parser.parse_args(argv)
+    configure_offline()
+    setup_logging()
+    if args.flow == "train":
+        train()
+    elif args.flow == "batch-score":
+        batch_score(args.months or load_params().split.test_months)
+    else:
+        monitor_and_retrain(args.months)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""A small replay world for tests and notebooks: a model, its training months, later months.
+
+Why it matters: the monitors and the retraining loop are tested on *real* flights (so the
+seasons are real) but on a few thousand of them and a fast model, so a whole replay runs in
+seconds and nothing depends on ``dvc repro`` having run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from labs_common.data import load_table
+from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
+from module04_ml_fundamentals.train import build_pipeline
+
+TRAIN_MONTHS = list(range(1, 9))
+PRODUCTION_MONTHS = [9, 10, 11, 12]
+
+
+@dataclass
+class ReplayWorld:
+    """A fitted model, the rows it learned from, and the production months that follow."""
+
+    model: object
+    training: pd.DataFrame
+    months: list[pd.DataFrame]
+    raw_dir: Path
+
+
+def labelled_sample(rows_per_month: int, seed: int) -> pd.DataFrame:
+    """Return ``rows_per_month`` arrived flights of each month, with ``late``, in date order."""
+    flights = add_label(load_table("flights"), 15)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    parts = [
+        g.sample(min(rows_per_month, len(g)), random_state=seed)
+        for _, g in flights.groupby("month", sort=True)
+    ]
+    sample = pd.concat(parts).sort_values(["month", "day", "sched_dep_time", "flight"])
+    return sample.reset_index(drop=True)
+
+
+def build_world(folder: Path, rows_per_month: int = 1500, seed: int = 0) -> ReplayWorld:
+    """Write weather/planes to ``folder``, fit the logistic pipeline on January-August.
+
+    Example:
+        >>> # world = build_world(tmp_path); world.model.predict_proba(world.months[0])
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    load_table("weather").to_parquet(folder / "weather.parquet")
+    load_table("planes").to_parquet(folder / "planes.parquet")
+    flights = labelled_sample(rows_per_month, seed)
+    training = flights.loc[flights["month"].isin(TRAIN_MONTHS)].reset_index(drop=True)
+    model = build_pipeline(
+        "logreg",
+        weather_path=str(folder / "weather.parquet"),
+        planes_path=str(folder / "planes.parquet"),
+    ).fit(training[SCHEDULE_COLUMNS], training[LABEL])
+    months = [flights.loc[flights["month"] == m].reset_index(drop=True) for m in PRODUCTION_MONTHS]
+    return ReplayWorld(model, training, months, folder)

@@ -1,0 +1,214 @@
+"""The DVC stage ``monitor``: replay the production months, monitor, retrain, promote.
+
+Why it matters: this is the loop that keeps a model alive. The model trained on
+January-August meets September to December one month at a time, in order, as it would
+in production: score the month's schedule, and once its flights have landed, monitor it;
+if the rules call for it, retrain on everything known so far, let the challenger face the
+champion on the month's last days, and promote it only if it passes the register gates.
+The next month is scored by whoever is champion then. Same inputs, same decisions: the
+summary is deterministic.
+
+Outputs: ``reports/monitoring/<period>/`` (Evidently HTML + JSON, ``monitor.json``),
+``reports/monitoring/summary.json`` (one entry per month) and ``reports/monitor.json``
+(the few numbers ``dvc metrics show`` lists).
+
+The Prefect flow ``monitor_and_retrain`` (capstone/flows.py) runs the same steps as tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from labs_common import paths
+from labs_common.config import CostParams, RegisterParams
+from labs_common.data import write_text
+from module09_monitoring.monitor import monitor_month
+from module09_monitoring.params import MonitorParams
+from module09_monitoring.reference import Reference, build_reference, score_flights
+from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
+
+log = logging.getLogger(__name__)
+
+OUT_DIR = paths.REPORTS / "monitoring"
+
+
+@dataclass
+class Context:
+    """What every month of the replay needs besides the data."""
+
+    params: MonitorParams
+    gates: RegisterParams
+    costs: CostParams
+    threshold: float
+    raw_dir: Path | None = None
+    out_dir: Path | None = None
+
+
+@dataclass
+class Champion:
+    """The model in production, its name (how far its data goes) and its reference."""
+
+    name: str
+    model: object
+    reference: Reference
+
+
+def trained_to(flights: pd.DataFrame) -> str:
+    """Name a model by the last day of its training data, e.g. ``trained to 2013-08-31``."""
+    last = flights.sort_values(["year", "month", "day"]).iloc[-1]
+    return f"trained to {int(last['year'])}-{int(last['month']):02d}-{int(last['day']):02d}"
+
+
+def make_champion(name: str, model: object, training: pd.DataFrame, ctx: Context) -> Champion:
+    """Wrap a model as champion, its training data as reference (written to ``references/``)."""
+    champion = Champion(name, model, build_reference(model, training, ctx.params))
+    if ctx.out_dir is not None:
+        slug = name.removeprefix("trained to ")
+        text = json.dumps({"champion": name, **champion.reference.to_dict()}, indent=2)
+        write_text(text + "\n", Path(ctx.out_dir) / "references" / f"{slug}.json")
+    return champion
+
+
+def promotion_gates(ctx: Context) -> RegisterParams:
+    """The register gates, with the monitor's own quality floor if it sets one.
+
+    Why it matters: ``register.min_roc_auc`` was set on two whole test months; two weeks
+    of a hard month can sit below it for champion and challenger alike.
+    """
+    floor = ctx.params.promotion_min_roc_auc
+    return ctx.gates if floor is None else ctx.gates.model_copy(update={"min_roc_auc": floor})
+
+
+def retrain_and_compare(
+    champion: Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
+) -> tuple[Champion, dict]:
+    """Fit a challenger on history + the month's first days, compare on its last days.
+
+    Returns:
+        The champion after the decision (the challenger if promoted) and the outcome.
+    """
+    older, recent = split_recent(month, ctx.params.holdout_days)
+    fit_rows = pd.concat([history, older], ignore_index=True)
+    challenger = fit_challenger(champion.model, fit_rows, ctx.raw_dir)
+    outcome = compare_models(
+        champion.model, challenger, recent, ctx.gates, ctx.costs, ctx.threshold
+    )
+    name = trained_to(fit_rows)
+    outcome = {"name": name, "train_rows": len(fit_rows), **outcome}
+    log.info("%s vs %s: %s", name, champion.name, "; ".join(outcome["reasons"]))
+    if outcome["promoted"]:
+        champion = make_champion(name, challenger, fit_rows, ctx)
+    return champion, outcome
+
+
+def record(entry: dict, champion_name: str, outcome: dict | None) -> dict:
+    """Return the month's entry with the loop's decisions: who scored, retrained, promoted."""
+    return {
+        "month": entry["month"],
+        "champion": champion_name,
+        **{k: v for k, v in entry.items() if k != "month"},
+        "retrained": outcome is not None,
+        "promoted": bool(outcome and outcome["promoted"]),
+        "challenger": outcome,
+    }
+
+
+def replay_month(
+    champion: Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
+) -> tuple[Champion, pd.DataFrame, dict]:
+    """Score, monitor and (if the rules say so) retrain for one month; return the new state."""
+    scores = score_flights(champion.model, month)
+    entry = monitor_month(
+        month,
+        scores,
+        champion.model,
+        champion.reference,
+        ctx.params,
+        threshold=ctx.threshold,
+        out_dir=ctx.out_dir,
+    )
+    outcome = None
+    scored_by = champion.name
+    if entry["retrain"]:
+        champion, outcome = retrain_and_compare(champion, history, month, ctx)
+    history = pd.concat([history, month], ignore_index=True)
+    return champion, history, record(entry, scored_by, outcome)
+
+
+def run_replay(
+    model: object, training: pd.DataFrame, months: list[pd.DataFrame], ctx: Context
+) -> list[dict]:
+    """Replay ``months`` in order, starting from ``model`` trained on ``training``."""
+    champion = make_champion(trained_to(training), model, training, ctx)
+    history, entries = training, []
+    for month in months:
+        champion, history, entry = replay_month(champion, history, month, ctx)
+        log.info(
+            "%s: alerts %s, retrain %s, promoted %s",
+            entry["period"],
+            entry["alerts"],
+            entry["retrain"],
+            entry["promoted"],
+        )
+        entries.append(entry)
+    return entries
+
+
+def write_summary(entries: list[dict], out_dir: Path = OUT_DIR) -> Path:
+    """Write ``summary.json``: the list of monthly entries, in month order."""
+    return write_text(json.dumps(entries, indent=2) + "\n", Path(out_dir) / "summary.json")
+
+
+def metrics_of(entries: list[dict]) -> dict:
+    """The few numbers per month that ``dvc metrics show`` lists (``reports/monitor.json``)."""
+    keys = (
+        "drift_share",
+        "prediction_psi",
+        "label_rate",
+        "mean_score",
+        "calibration_gap",
+        "roc_auc",
+        "retrain",
+        "promoted",
+    )
+    return {e["period"]: {k: e[k] for k in keys} for e in entries}
+
+
+def load_months(months: list[int], folder: Path = paths.PROCESSED) -> list[pd.DataFrame]:
+    """Return the flights of each production month, in the order given (valid + test)."""
+    from labs_common.data import read_table
+
+    flights = pd.concat([read_table(folder / f"{p}.parquet") for p in ("valid", "test")])
+    return [flights.loc[flights["month"] == m].reset_index(drop=True) for m in months]
+
+
+def main() -> None:
+    """Replay the production months from ``models/model``; write the monitoring reports."""
+    from labs_common.config import load_params
+    from labs_common.data import read_table
+    from module06_lifecycle.predictor import load_from_dir
+    from module09_monitoring.params import monitor_params
+
+    params = load_params()
+    predictor = load_from_dir(paths.MODELS / "model")
+    ctx = Context(
+        monitor_params(), params.register, params.cost, predictor.threshold, paths.RAW, OUT_DIR
+    )
+    training = read_table(paths.PROCESSED / "train.parquet")
+    months = load_months(params.split.production_months)
+    entries = run_replay(predictor.model, training, months, ctx)
+    write_summary(entries, OUT_DIR)
+    write_text(json.dumps(metrics_of(entries), indent=2) + "\n", paths.REPORTS / "monitor.json")
+    log.info("Wrote %s", OUT_DIR / "summary.json")
+
+
+if __name__ == "__main__":
+    from labs_common.logs import setup_logging
+
+    setup_logging()
+    main()
