@@ -8,6 +8,8 @@ under a temporary directory.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -44,9 +46,10 @@ def _con() -> duckdb.DuckDBPyConnection:
 
 @lru_cache(maxsize=1)
 def _scaled_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="labs03_")) / "x2"
-    scale.make_scaled_flights(_table("flights"), 2, folder)
-    return folder
+    root = Path(tempfile.mkdtemp(prefix="labs03_"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    scale.make_scaled_flights(_table("flights"), 2, root / "x2")
+    return root / "x2"
 
 
 def _as_series(got: object) -> pd.Series:
