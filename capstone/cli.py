@@ -156,5 +156,46 @@ def score(
     console.print(table)
 
 
+@app.command()
+def monitor(
+    current: Annotated[
+        Path | None, typer.Option(help="A flights file to check (Parquet/CSV, raw columns)")
+    ] = None,
+    reference: Annotated[
+        Path | None, typer.Option(help="Training flights (default data/processed/train.parquet)")
+    ] = None,
+    log: Annotated[
+        Path | None, typer.Option(help="Or the service's prediction log (SQLite file)")
+    ] = None,
+    outcomes: Annotated[
+        Path | None, typer.Option(help="With --log: flights with arr_delay, for the labels")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Model folder (default models/model)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write Evidently reports here")] = None,
+) -> None:
+    """Check data for drift against the training data; print JSON (exit 0, drift or not).
+
+    Without --current or --log: print the last replay's summary (reports/monitoring).
+    """
+    from labs_common import paths
+    from module06_lifecycle.predictor import ModelNotFoundError
+    from module09_monitoring.check import check_flights, check_log, headline_json
+
+    if current is None and log is None:
+        summary = paths.REPORTS / "monitoring" / "summary.json"
+        if not summary.is_file():
+            raise fail(f"{summary} not found; run `dvc repro monitor`, or give --current PATH")
+        typer.echo(summary.read_text().rstrip())
+        return
+    try:
+        if log is not None:
+            entry = check_log(log, outcomes, reference, model)
+        else:
+            entry = check_flights(current, reference, model, out_dir=out)
+    except (FileNotFoundError, ValueError, ModelNotFoundError) as exc:
+        raise fail(str(exc)) from None
+    typer.echo(headline_json(entry))
+
+
 if __name__ == "__main__":
     app()

@@ -57,8 +57,10 @@ def test_calibrate_thresholds_uses_the_largest_month_times_margin_with_a_floor()
 
 def test_month_envelope_is_large_for_a_seasonal_column_only() -> None:
     rng = np.random.default_rng(0)
-    months = {m: pd.DataFrame({"season": rng.normal(m, 1, 3000), "flat": rng.normal(0, 1, 3000)})
-              for m in (1, 4, 7)}  # fmt: skip
+    months = {
+        m: pd.DataFrame({"season": rng.normal(m, 1, 3000), "flat": rng.normal(0, 1, 3000)})
+        for m in (1, 4, 7)
+    }
     pooled = pd.concat(months.values(), ignore_index=True)
     env = month_envelope(pooled, months, categorical=[])
     assert list(env.index) == [1, 4, 7]

@@ -24,8 +24,14 @@ def test_period_of_names_one_month_or_a_range() -> None:
 
 
 def _run(world: ReplayWorld, reference: Reference, flights: pd.DataFrame, **kw: object) -> dict:
-    return monitor_month(flights, score_flights(world.model, flights), world.model, reference,
-                         kw.pop("params", FAST), **kw)  # fmt: skip
+    return monitor_month(
+        flights,
+        score_flights(world.model, flights),
+        world.model,
+        reference,
+        kw.pop("params", FAST),
+        **kw,
+    )
 
 
 def test_monitor_month_summarises_a_labelled_month(
@@ -76,6 +82,9 @@ def test_monitor_month_writes_reports_that_agree_with_the_summary(
     detail = json.loads((folder / "monitor.json").read_text())
     assert {k: detail[k] for k in entry} == entry
     tests = json.loads((folder / "data_drift.json").read_text())["tests"]
-    failed = sorted(t["name"].removeprefix("Value Drift for column ") for t in tests
-                    if t["status"] == "FAIL" and t["name"].startswith("Value Drift"))  # fmt: skip
+    failed = sorted(
+        t["name"].removeprefix("Value Drift for column ")
+        for t in tests
+        if t["status"] == "FAIL" and t["name"].startswith("Value Drift")
+    )
     assert failed == sorted(entry["drifted_features"])

@@ -11,8 +11,9 @@ from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.replay import Context, metrics_of, run_replay, trained_to, write_summary
 from module09_monitoring.tests.conftest import FAST
 
-GATES = RegisterParams(model_name="m", min_roc_auc=0.55, max_slice_gap=0.5, min_slice_rows=200,
-                       tolerance=0.002)  # fmt: skip
+GATES = RegisterParams(
+    model_name="m", min_roc_auc=0.55, max_slice_gap=0.5, min_slice_rows=200, tolerance=0.002
+)
 COSTS = CostParams(missed_delay=4, false_alert=1)
 
 
@@ -34,8 +35,17 @@ def test_run_replay_has_one_entry_per_month_with_the_loop_decisions(replayed: tu
     entries, _ = replayed
     assert [e["month"] for e in entries] == [9, 10, 11, 12]
     for e in entries:
-        assert {"month", "drift_share", "drifted_features", "roc_auc", "retrain", "retrained",
-                "promoted", "champion", "alerts"} <= set(e)  # fmt: skip
+        assert {
+            "month",
+            "drift_share",
+            "drifted_features",
+            "roc_auc",
+            "retrain",
+            "retrained",
+            "promoted",
+            "champion",
+            "alerts",
+        } <= set(e)
         assert e["retrained"] == e["retrain"]
         assert not e["promoted"] or e["retrained"]
     assert entries[0]["champion"] == "trained to 2013-08-31"
@@ -60,7 +70,11 @@ def test_run_replay_is_deterministic_and_reports_do_not_change_decisions(
 def test_run_replay_writes_month_folders_and_references(replayed: tuple) -> None:
     entries, out = replayed
     assert sorted(p.name for p in out.iterdir() if p.name.startswith("2013")) == [
-        "2013-09", "2013-10", "2013-11", "2013-12"]  # fmt: skip
+        "2013-09",
+        "2013-10",
+        "2013-11",
+        "2013-12",
+    ]
     names = {p.stem for p in (out / "references").iterdir()}
     promoted = {
         e["challenger"]["name"].removeprefix("trained to ") for e in entries if e["promoted"]

@@ -8,8 +8,9 @@ from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.reference import score_flights
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
 
-GATES = RegisterParams(model_name="m", min_roc_auc=0.55, max_slice_gap=0.5, min_slice_rows=200,
-                       tolerance=0.002)  # fmt: skip
+GATES = RegisterParams(
+    model_name="m", min_roc_auc=0.55, max_slice_gap=0.5, min_slice_rows=200, tolerance=0.002
+)
 COSTS = CostParams(missed_delay=4, false_alert=1)
 
 

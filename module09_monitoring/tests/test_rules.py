@@ -6,11 +6,20 @@ from module09_monitoring.params import MonitorParams
 from module09_monitoring.rules import decide
 
 QUIET = {
-    "drift_share": 0.0, "drifted_features": [], "missing_features": [],
-    "prediction_drift": False, "prediction_psi": 0.01, "prediction_threshold": 0.1,
-    "label_rate": 0.2, "reference_label_rate": 0.2, "label_shift": 0.0, "mean_score": 0.2,
-    "calibration_gap": 0.0, "calibration_error": 0.01, "roc_auc": 0.75,
-}  # fmt: skip
+    "drift_share": 0.0,
+    "drifted_features": [],
+    "missing_features": [],
+    "prediction_drift": False,
+    "prediction_psi": 0.01,
+    "prediction_threshold": 0.1,
+    "label_rate": 0.2,
+    "reference_label_rate": 0.2,
+    "label_shift": 0.0,
+    "mean_score": 0.2,
+    "calibration_gap": 0.0,
+    "calibration_error": 0.01,
+    "roc_auc": 0.75,
+}
 
 
 def test_decide_is_quiet_on_a_quiet_month() -> None:
@@ -46,6 +55,10 @@ def test_decide_follows_retrain_on() -> None:
 
 
 def test_decide_without_labels_judges_drift_only() -> None:
-    unlabelled = {**QUIET, **dict.fromkeys(("label_rate", "label_shift", "calibration_gap",
-                                            "calibration_error", "roc_auc"))}  # fmt: skip
+    unlabelled = {
+        **QUIET,
+        **dict.fromkeys(
+            ("label_rate", "label_shift", "calibration_gap", "calibration_error", "roc_auc")
+        ),
+    }
     assert decide(unlabelled, MonitorParams())["alerts"] == []

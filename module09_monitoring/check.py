@@ -1,0 +1,135 @@
+"""Ad-hoc checks behind ``labs monitor``: any flights file, or the service's prediction log.
+
+Why it matters: the monthly replay answers "how did the autumn go?". Day to day, someone
+gets a file (next week's schedule, a partner's extract, yesterday's traffic) and asks "is
+this still the world our model knows?". One command answers with the same monitors, the
+same thresholds and the same rules, against the champion's training data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labs_common import paths
+from labs_common.data import read_table
+from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
+from module09_monitoring.monitor import monitor_month
+from module09_monitoring.params import MonitorParams, monitor_params
+from module09_monitoring.reference import build_reference, score_flights
+
+log = logging.getLogger(__name__)
+
+TRAINING = paths.PROCESSED / "train.parquet"
+MODEL_DIR = paths.MODELS / "model"
+#: What ``labs monitor`` prints first; the rest of the entry follows.
+HEADLINE = ("month", "drift_share", "drifted_features", "roc_auc", "retrain")
+
+
+def with_labels(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
+    """Return a copy with ``late`` from ``arr_delay`` where the flight landed (NaN otherwise).
+
+    Example:
+        >>> with_labels(pd.DataFrame({"arr_delay": [3.0, 40.0, None]}), 15)["late"].tolist()
+        [0.0, 1.0, nan]
+    """
+    out = flights.copy()
+    if LABEL not in out and "arr_delay" in out:
+        delay = pd.to_numeric(out["arr_delay"], errors="coerce")
+        out[LABEL] = np.where(delay.isna(), np.nan, (delay > late_minutes).astype(float))
+    return out
+
+
+def read_flights(path: Path, late_minutes: int = 15) -> pd.DataFrame:
+    """Read a flights file (Parquet or CSV, raw columns) and check the schedule contract.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: not Parquet/CSV, unreadable, or rows that break the schedule contract.
+    """
+    from module06_lifecycle.schemas import validate_schedule
+
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path} not found: give a flights file (Parquet or CSV)")
+    try:
+        raw = read_table(Path(path))
+    except (OSError, ValueError) as exc:  # pyarrow and the CSV parser raise ValueErrors
+        raise ValueError(f"cannot read {path}: {exc}") from exc
+    if raw.empty:
+        raise ValueError(f"{path} has no rows")
+    schedule = validate_schedule(raw)
+    extra = raw.drop(columns=SCHEDULE_COLUMNS).reset_index(drop=True)
+    return with_labels(pd.concat([schedule, extra], axis=1), late_minutes)
+
+
+def check_flights(
+    current: Path,
+    reference: Path | None = None,
+    model_dir: Path | None = None,
+    params: MonitorParams | None = None,
+    out_dir: Path | None = None,
+) -> dict:
+    """Monitor a flights file against the training reference of the model in ``model_dir``.
+
+    Returns:
+        The monitor's entry (``month``, ``drift_share``, ``drifted_features``, ``roc_auc``
+        (None without labels), ``retrain``, alerts and reasons).
+    """
+    from labs_common.config import load_params
+    from module06_lifecycle.predictor import load_from_dir
+
+    late_minutes = load_params().features.late_minutes
+    flights = read_flights(current, late_minutes)
+    predictor = load_from_dir(Path(model_dir or MODEL_DIR))
+    training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
+    ref = build_reference(predictor.model, training, params or monitor_params())
+    scores = score_flights(predictor.model, flights)
+    return monitor_month(
+        flights,
+        scores,
+        predictor.model,
+        ref,
+        params or monitor_params(),
+        threshold=predictor.threshold,
+        out_dir=out_dir,
+    )
+
+
+def headline_json(entry: dict) -> str:
+    """The entry as JSON, headline fields first (what ``labs monitor`` prints)."""
+    ordered = {k: entry.get(k) for k in HEADLINE} | entry
+    return json.dumps(ordered, indent=2)
+
+
+def check_log(
+    log_path: Path,
+    outcomes: Path | None = None,
+    reference: Path | None = None,
+    model_dir: Path | None = None,
+    params: MonitorParams | None = None,
+) -> dict:
+    """Monitor the service's prediction log (rejected rows reported), labelled by ``outcomes``."""
+    from labs_common.config import load_params
+    from module06_lifecycle.predictor import load_from_dir
+    from module08_deployment.prediction_log import read_prediction_log
+    from module09_monitoring.prediction_log import monitor_log
+
+    late_minutes = load_params().features.late_minutes
+    rows = read_prediction_log(log_path)
+    predictor = load_from_dir(Path(model_dir or MODEL_DIR))
+    training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
+    ref = build_reference(predictor.model, training, params or monitor_params())
+    landed = read_table(Path(outcomes)) if outcomes else None
+    return monitor_log(
+        rows,
+        predictor.model,
+        ref,
+        params or monitor_params(),
+        outcomes=landed,
+        late_minutes=late_minutes,
+        threshold=predictor.threshold,
+    )

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
+from module09_monitoring.fixtures import ReplayWorld
+from module09_monitoring.prediction_log import join_labels, monitor_log, row_problems, split_log
+from module09_monitoring.reference import Reference, score_flights
+from module09_monitoring.tests.conftest import FAST
+
+
+def _log(world: ReplayWorld, month: int = 0) -> pd.DataFrame:
+    flights = world.months[month]
+    rows = flights[SCHEDULE_COLUMNS].astype({c: object for c in ("carrier", "origin", "dest")})
+    return rows.assign(
+        probability=score_flights(world.model, flights),
+        prediction_id=[f"p{i}" for i in range(len(rows))],
+    )
+
+
+def _break(rows: pd.DataFrame) -> pd.DataFrame:
+    bad = rows.copy()
+    bad.loc[0, "probability"] = np.nan
+    bad.loc[1, "probability"] = 1.5
+    bad.loc[2, ["month", "day"]] = [2, 30]
+    bad.loc[3, "carrier"] = "ZZ"
+    bad.loc[4, "prediction_id"] = "p5"
+    return bad
+
+
+def test_row_problems_names_each_broken_row(world: ReplayWorld) -> None:
+    why = row_problems(_break(_log(world)))
+    assert why[0] == why[1] == "probability missing or outside [0, 1]"
+    assert why[2].startswith("row: date_exists")
+    assert why[3].startswith("carrier: isin")
+    assert why[5] == "duplicate prediction_id"  # the second occurrence is the duplicate
+    assert (why[6:] == "").all()
+
+
+def test_row_problems_needs_the_log_columns(world: ReplayWorld) -> None:
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['probability'\]"):
+        row_problems(_log(world).drop(columns=["probability"]))
+
+
+def test_split_log_reports_rejected_rows_instead_of_dropping_them(world: ReplayWorld) -> None:
+    rows = _break(_log(world))
+    good, report = split_log(rows)
+    assert report["rows"] == len(rows)
+    assert report["rejected"] == 5 and report["usable"] == len(rows) - 5 == len(good)
+    assert sum(report["reasons"].values()) == 5
+    assert report["example_rows"] == [0, 1, 2, 3, 5]
+
+
+def test_join_labels_matches_landed_flights_only(world: ReplayWorld) -> None:
+    good, _ = split_log(_log(world))
+    outcomes = world.months[0].assign(
+        arr_delay=world.months[0]["arr_delay"].mask(pd.Series(range(len(good))) < 10)
+    )
+    joined = join_labels(good, outcomes, 15)
+    assert joined["late"].isna().sum() == 10
+    known = joined["late"].notna()
+    assert (joined.loc[known, "late"] == world.months[0].loc[known, "late"]).all()
+
+
+def test_monitor_log_monitors_usable_rows_and_raises_an_alert(
+    world: ReplayWorld, reference: Reference
+) -> None:
+    entry = monitor_log(_break(_log(world)), world.model, reference, FAST, outcomes=world.months[0])
+    assert entry["rows"] == len(world.months[0]) - 5
+    assert entry["log_check"]["rejected"] == 5
+    assert "rejected_rows" in entry["alerts"]
+    assert entry["roc_auc"] is not None
+
+
+def test_monitor_log_refuses_a_log_without_one_usable_row(
+    world: ReplayWorld, reference: Reference
+) -> None:
+    rows = _log(world).assign(probability=np.nan)
+    with pytest.raises(ValueError, match="no usable row"):
+        monitor_log(rows, world.model, reference, FAST)
