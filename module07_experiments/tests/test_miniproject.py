@@ -77,5 +77,5 @@ def test_mini_project_repro_is_a_no_op_the_second_time_and_runs_experiments(
     rows = {r["Experiment"] or r["rev"]: r for r in dvc.api.exp_show(repo=str(root))}
     assert rows["raw-rates"]["train.smoothing"] == 0
     assert rows["master"]["test_roc_auc"] == baseline["test_roc_auc"]
-    with pytest.raises(RuntimeError, match="failed to reproduce .train."):
+    with pytest.raises(RuntimeError, match=r"failed to reproduce .train."):
         mp.run_dvc(root, "exp", "run", "-S", "train.by=[tailnum]")

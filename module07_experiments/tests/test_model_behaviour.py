@@ -46,13 +46,13 @@ def model() -> object:
 
 
 @pytest.fixture(scope="module")
-def test_part() -> pd.DataFrame:
+def holdout() -> pd.DataFrame:
     return pd.read_parquet(paths.PROCESSED / "test.parquet")
 
 
 @pytest.fixture(scope="module")
-def sample(test_part: pd.DataFrame) -> pd.DataFrame:
-    return test_part.sample(5000, random_state=0)
+def sample(holdout: pd.DataFrame) -> pd.DataFrame:
+    return holdout.sample(5000, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -121,32 +121,32 @@ def test_a_later_departure_raises_the_mean_score(model, sample, base) -> None:
 
 
 @pytest.fixture(scope="module")
-def test_scores(model: object, test_part: pd.DataFrame) -> np.ndarray:
-    return bh.score(model, test_part)
+def holdout_scores(model: object, holdout: pd.DataFrame) -> np.ndarray:
+    return bh.score(model, holdout)
 
 
-def test_test_roc_auc_meets_the_registry_floor(test_part, test_scores) -> None:
+def test_test_roc_auc_meets_the_registry_floor(holdout, holdout_scores) -> None:
     floor = load_params().register.min_roc_auc
-    auc = roc_auc_score(test_part[LABEL], test_scores)
+    auc = roc_auc_score(holdout[LABEL], holdout_scores)
     assert auc >= floor, f"test ROC AUC {auc:.4f} below the floor {floor}"  # measured: 0.706
 
 
-def test_model_beats_the_late_rate_of_each_carrier(test_part, test_scores) -> None:
+def test_model_beats_the_late_rate_of_each_carrier(holdout, holdout_scores) -> None:
     train = pd.read_parquet(paths.PROCESSED / "train.parquet", columns=["carrier", LABEL])
     rate = train.groupby("carrier", observed=True)[LABEL].mean()
-    rule = test_part["carrier"].map(rate).astype(float).fillna(train[LABEL].mean())
+    rule = holdout["carrier"].map(rate).astype(float).fillna(train[LABEL].mean())
     rule_auc, model_auc = (
-        roc_auc_score(test_part[LABEL], rule),
-        roc_auc_score(test_part[LABEL], test_scores),
+        roc_auc_score(holdout[LABEL], rule),
+        roc_auc_score(holdout[LABEL], holdout_scores),
     )
     assert model_auc > rule_auc + 0.05, (model_auc, rule_auc)  # measured: 0.706 vs 0.565
 
 
-def test_december_scores_higher_than_september(model, test_part, test_scores) -> None:
+def test_december_scores_higher_than_september(model, holdout, holdout_scores) -> None:
     valid = pd.read_parquet(paths.PROCESSED / "valid.parquet")
-    if not {9} <= set(valid["month"]) or 12 not in set(test_part["month"]):
+    if not {9} <= set(valid["month"]) or 12 not in set(holdout["month"]):
         pytest.skip("the split no longer puts September in validation and December in test")
     september = valid.loc[valid["month"] == 9].sample(5000, random_state=0)
-    december = test_scores[test_part["month"].to_numpy() == 12]
+    december = holdout_scores[holdout["month"].to_numpy() == 12]
     # measured: mean score 0.232 in December vs 0.203 in September (late: 32.6% vs 13.2%)
     assert december.mean() > bh.score(model, september).mean() + 0.01
