@@ -19,6 +19,28 @@ from module07_experiments.tracking import file_md5
 
 #: Columns of ``mlflow.search_runs`` kept by :func:`tidy_runs` besides params and metrics.
 RUN_COLUMNS = ["run_id", "start_time", "status"]
+#: What the lesson notebooks read: the pipeline's split, model, run and registry reports.
+PIPELINE_OUTPUTS = (
+    "data/interim/flights_labelled.parquet",
+    "data/processed/test.parquet",
+    "models/model/MLmodel",
+    "reports/train_run.json",
+    "reports/registry.json",
+)
+
+
+def require_pipeline(root: Path = paths.ROOT, needed: tuple[str, ...] = PIPELINE_OUTPUTS) -> None:
+    """Stop with a clear message when the pipeline's outputs are not built yet.
+
+    Raises:
+        FileNotFoundError: naming the missing files and the command that makes them.
+    """
+    missing = [rel for rel in needed if not (root / rel).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"missing pipeline outputs {missing}: run `dvc repro` (or `make pipeline`) from "
+            "the repository root first; the lesson reads what it builds"
+        )
 
 
 def tidy_runs(runs: pd.DataFrame) -> pd.DataFrame:

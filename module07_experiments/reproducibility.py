@@ -126,17 +126,23 @@ def installed_versions(packages: tuple[str, ...] = CORE_PACKAGES) -> dict[str, s
 def read_pins(path: Path) -> dict[str, str]:
     """Read ``name==version`` lines (a requirements file or the course's lock) into a dict.
 
+    A universal lock pins some packages per platform or Python version
+    (``numpy==2.5.5 ; python_full_version >= '3.12'``); only the lines whose marker holds
+    here are kept.
+
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.txt"
-        >>> _ = p.write_text("# pinned\\nNumPy==2.4.6\\npandas==2.3.3 ; python_version>'3'\\n")
+        >>> _ = p.write_text("# pinned\\nNumPy==2.4.6\\nx==1 ; python_version < '3'\\n")
         >>> read_pins(p)
-        {'numpy': '2.4.6', 'pandas': '2.3.3'}
+        {'numpy': '2.4.6'}
     """
+    from packaging.markers import Marker
+
     pins = {}
     for line in Path(path).read_text().splitlines():
-        match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)", line)
-        if match:
+        match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)\s*(?:;\s*([^#]+))?", line)
+        if match and (not match.group(3) or Marker(match.group(3).strip()).evaluate()):
             pins[_normalise(match.group(1))] = match.group(2)
     return pins
 

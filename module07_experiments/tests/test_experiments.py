@@ -29,6 +29,13 @@ def _search_runs_frame() -> pd.DataFrame:
     )
 
 
+def test_require_pipeline_names_the_missing_files_and_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    ex.require_pipeline(tmp_path, ("a.txt",))
+    with pytest.raises(FileNotFoundError, match=r"\['b/c.json'\]: run `dvc repro`"):
+        ex.require_pipeline(tmp_path, ("a.txt", "b/c.json"))
+
+
 def test_tidy_runs_keeps_params_metrics_lineage_newest_first() -> None:
     table = ex.tidy_runs(_search_runs_frame())
     assert table["run_id"].tolist() == ["b", "a"]

@@ -69,6 +69,14 @@ def test_read_pins_normalises_names_and_skips_comments(tmp_path: Path) -> None:
     assert rep.read_pins(path) == {"scikit-learn": "1.9.1", "numpy": "2.4.6"}
 
 
+def test_read_pins_keeps_only_the_lines_whose_marker_holds_here(tmp_path: Path) -> None:
+    path = tmp_path / "requirements.lock"
+    path.write_text("numpy==2.4.6 ; python_full_version < '3.0'\n"
+                    "numpy==2.5.5 ; python_full_version >= '3.0'\n"
+                    "winonly==1.0 ; sys_platform == 'no-such-platform'\n")  # fmt: skip
+    assert rep.read_pins(path) == {"numpy": "2.5.5"}
+
+
 def test_compare_environment_puts_problems_first() -> None:
     table = rep.compare_environment(
         {"numpy": "2.4.6", "pandas": "2.2.0", "gone": "1.0"},
