@@ -39,7 +39,10 @@ EXAMPLE_FLIGHT = {
 class Flight(BaseModel):
     """One scheduled flight: what an airline knows when it publishes the schedule."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_FLIGHT]})
+    # strict: "2013" or 2013.5 is not a year, 0 is not a timestamp; the schema says so too.
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"examples": [EXAMPLE_FLIGHT]}
+    )
 
     year: int = Field(ge=2013, le=2013, description="the model knows 2013's weather only")
     month: int = Field(ge=1, le=12)
@@ -53,6 +56,17 @@ class Flight(BaseModel):
     dest: str = Field(pattern=r"^[A-Z0-9]{3}$", description="FAA code of the destination")
     distance: int = Field(ge=1, le=5000, description="miles")
     time_hour: datetime | None = Field(None, description="scheduled hour (optional, logged)")
+
+    @field_validator("time_hour", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        if value is None or isinstance(value, datetime):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(
+                f"time_hour must be ISO 8601 text such as {EXAMPLE_FLIGHT['time_hour']}"
+            )
+        return datetime.fromisoformat(value)
 
     @field_validator("sched_dep_time", "sched_arr_time")
     @classmethod

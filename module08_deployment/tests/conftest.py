@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from module06_lifecycle.fixtures import TinySetup, shared_tiny_setup
+from module08_deployment.server import free_port
 from module08_deployment.service.app import create_app
 from module08_deployment.service.settings import ServiceSettings
 
@@ -54,13 +54,6 @@ def client(settings: ServiceSettings) -> Iterator[TestClient]:
     """A TestClient whose context runs the app's lifespan (model load, log writer)."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,6 @@ def test_postgres_store_round_trips_rows(postgres_dsn: str) -> None:
     store.write([make_row(1), make_row(3, "2026-01-01T00:00:01+00:00")])
     store.close()
     log = read_prediction_log(postgres_dsn)
-    assert log["prediction_id"].tolist() == ["p1", "p3"]
+    log = log[log["prediction_id"].isin(["p1", "p3"])]  # other tests share the server
     assert log["delayed"].tolist() == [False, True]
     assert log["ts"].iloc[1] == pd.Timestamp("2026-01-01T00:00:01Z")

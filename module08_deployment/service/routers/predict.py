@@ -27,6 +27,7 @@ from module08_deployment.service.scoring import score_flights
 from module08_deployment.service.state import ServiceState
 
 ERRORS = {
+    400: {"model": ErrorBody, "description": "The body cannot be decoded (not UTF-8 JSON)"},
     401: {"model": ErrorBody, "description": "LABS_API_KEY is set and X-API-Key is wrong"},
     413: {"model": ErrorBody, "description": "Request body too large"},
     503: {"model": ErrorBody, "description": "No model loaded"},
