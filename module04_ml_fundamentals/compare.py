@@ -176,22 +176,24 @@ def mean_by_hour(hours: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
     return frame.groupby("hour").mean()
 
 
-def boosting_on_columns(seed: int = 0, max_iter: int = 100) -> Pipeline:
+def boosting_on_columns(
+    seed: int = 0, max_iter: int = 100, categories: list[str] = CATEGORICAL_FEATURES
+) -> Pipeline:
     """Gradient boosting on *every* column of its input, extra columns included.
 
     ``build_pipeline`` keeps only the course's feature list; the lessons need a model that
     also takes a column they add (a target encoding, a leaky ``dep_delay``) to measure
-    what that column changes. Categories become integer codes; other columns pass as is.
+    what that column changes. ``categories`` become integer codes; the rest pass as is.
     """
     codes = OrdinalEncoder(
         handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan
     )
     encode = ColumnTransformer(
-        [("categories", codes, CATEGORICAL_FEATURES)],
+        [("categories", codes, list(categories))],
         remainder="passthrough",
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")
     model = HistGradientBoostingClassifier(
         max_iter=max_iter, min_samples_leaf=200, early_stopping=False,
-        categorical_features=CATEGORICAL_FEATURES, random_state=seed)  # fmt: skip
+        categorical_features=list(categories) or None, random_state=seed)  # fmt: skip
     return make_pipeline(encode, model)

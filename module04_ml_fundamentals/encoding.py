@@ -15,11 +15,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 
 from module04_ml_fundamentals.compare import boosting_on_columns
+from module04_ml_fundamentals.features import CATEGORICAL_FEATURES
 
 Strategy = Literal["in-sample", "with future labels", "cross-fitted"]
 STRATEGIES: tuple[Strategy, ...] = ("in-sample", "with future labels", "cross-fitted")
@@ -53,17 +54,19 @@ def compare_hour_encodings(
     """Fit a logistic regression on the hour alone, once per encoding.
 
     Returns:
-        The validation ROC AUC per encoding, and each model's probability on a grid of
-        hours 0-24 (what the model believes about the time of day, for a plot).
+        Per encoding, the number of columns and the validation ROC AUC (the ranking) and
+        log loss (the probabilities); and each model's probability on a grid of hours 0-24
+        (what the model believes about the time of day, for a plot).
     """
     grid = np.linspace(0, 24, 97)[:-1]
     rows, curves = {}, {}
     for name, train in hour_encodings(hours_train).items():
         model = LogisticRegression(max_iter=1000).fit(train, y_train)
         proba = model.predict_proba(hour_encodings(hours_valid)[name])[:, 1]
-        rows[name] = roc_auc_score(y_valid, proba)
+        rows[name] = {"columns": train.shape[1], "valid_roc_auc": roc_auc_score(y_valid, proba),
+                      "valid_log_loss": log_loss(y_valid, proba)}  # fmt: skip
         curves[name] = model.predict_proba(hour_encodings(grid)[name])[:, 1]
-    table = pd.Series(rows, name="valid_roc_auc").to_frame()
+    table = pd.DataFrame(rows).T.astype({"columns": int})
     return table, pd.DataFrame(curves, index=pd.Index(grid, name="hour"))
 
 
@@ -162,8 +165,27 @@ def _fit_and_score(
     y_valid: np.ndarray,
     seed: int,
 ) -> dict[str, float]:
-    model = boosting_on_columns(seed).fit(X_train, y_train)
+    categories = [c for c in CATEGORICAL_FEATURES if c in X_train.columns]
+    model = boosting_on_columns(seed, categories=categories).fit(X_train, y_train)
     return {
         "train_roc_auc": roc_auc_score(y_train, model.predict_proba(X_train)[:, 1]),
         "valid_roc_auc": roc_auc_score(y_valid, model.predict_proba(X_valid)[:, 1]),
     }
+
+
+def compare_feature_sets(
+    X_train: pd.DataFrame,
+    y_train: np.ndarray,
+    X_valid: pd.DataFrame,
+    y_valid: np.ndarray,
+    feature_sets: dict[str, list[str]],
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Fit the same boosting model on each set of columns; validation ROC AUC of each.
+
+    Why it matters: an ablation. The value of a group of features (the weather, say) is
+    what the model loses without it, measured on later months, not how clever it looks.
+    """
+    rows = {name: _fit_and_score(X_train[cols], y_train, X_valid[cols], y_valid, seed)
+            for name, cols in feature_sets.items()}  # fmt: skip
+    return pd.DataFrame(rows).T.assign(columns=[len(c) for c in feature_sets.values()])

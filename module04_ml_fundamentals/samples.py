@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from labs_common import paths
+from labs_common.config import SplitParams
 from labs_common.data import read_table
 from module04_ml_fundamentals.features import LABEL, FlightFeatures
+from module04_ml_fundamentals.split import split_by_month
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,17 @@ def load_samples(
                for name, n in sizes.items()}  # fmt: skip
     log.info("Sampled %s", {name: len(df) for name, df in samples.items()})
     return samples
+
+
+def sample_parts(
+    df: pd.DataFrame, split: SplitParams, sizes: dict[str, int | None], seed: int = 0
+) -> dict[str, pd.DataFrame]:
+    """Split a labelled frame by month as the ``split`` stage does, then sample each part.
+
+    The leakage lesson uses it on the raw flights, which still hold ``dep_delay``.
+    """
+    parts = split_by_month(df, split)
+    return {name: sample_rows(parts[name], n, seed) for name, n in sizes.items()}
 
 
 def compute_features(

@@ -9,6 +9,7 @@ from sklearn.metrics import roc_auc_score
 
 from module04_ml_fundamentals.encoding import (
     STRATEGIES,
+    compare_feature_sets,
     compare_hour_encodings,
     compare_target_encodings,
     cyclical,
@@ -50,6 +51,8 @@ def test_compare_hour_encodings_only_the_circle_and_one_hot_see_an_evening_peak(
     table, curves = compare_hour_encodings(hours[:4000], y[:4000], hours[4000:], y[4000:])
     assert table.loc["sin and cos", "valid_roc_auc"] > table.loc["raw hour", "valid_roc_auc"]
     assert curves.shape == (96, 3)
+    assert table["columns"].tolist() == [1, 2, 24]
+    assert (table["valid_log_loss"] > 0).all()
     peak = curves.idxmax()
     assert 17 <= peak["sin and cos"] <= 21 and 17 <= peak["one-hot hour"] <= 21
     assert peak["raw hour"] in (curves.index[0], curves.index[-1])  # monotone: peak at an end
@@ -114,3 +117,16 @@ def test_compare_target_encodings_shows_both_failures(
     assert in_sample["train_roc_auc"] > table.loc["cross-fitted", "train_roc_auc"]
     assert future["valid_roc_auc"] > table.loc["cross-fitted", "valid_roc_auc"]
     assert future["encoding_alone"] > 0.7  # most tail numbers fly once or twice a month here
+
+
+def test_compare_feature_sets_scores_each_set_with_the_same_model(
+    winter_flights: pd.DataFrame, lookups: dict[str, str]
+) -> None:
+    features = FlightFeatures(**lookups).fit(None).transform(winter_flights)
+    jan = (winter_flights["month"] == 1).to_numpy()
+    y = winter_flights[LABEL].to_numpy()
+    hours = ["dep_hour", "arr_hour"]
+    sets = {"hours": hours, "hours and weather": [*hours, "visib", "precip"]}
+    table = compare_feature_sets(features[jan], y[jan], features[~jan], y[~jan], sets)
+    assert table.index.tolist() == list(sets) and table["columns"].tolist() == [2, 4]
+    assert table[["train_roc_auc", "valid_roc_auc"]].stack().between(0.5, 1).all()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from labs_common.config import SplitParams
 from module04_ml_fundamentals.features import LABEL, feature_names
 from module04_ml_fundamentals.samples import (
     compute_features,
@@ -13,6 +14,7 @@ from module04_ml_fundamentals.samples import (
     limit_threads,
     load_samples,
     lookup_paths,
+    sample_parts,
     sample_rows,
 )
 
@@ -74,3 +76,13 @@ def test_limit_threads_caps_openmp_and_can_be_undone() -> None:
         assert openmp and all(p["num_threads"] == 1 for p in openmp)
     finally:
         limiter.restore_original_limits()
+
+
+def test_sample_parts_splits_by_month_then_samples(tiny_flights: pd.DataFrame) -> None:
+    split = SplitParams(train_months=[1, 2, 3, 4, 5, 6], valid_months=[7, 8, 9],
+                        test_months=[10, 11, 12])  # fmt: skip
+    parts = sample_parts(tiny_flights, split, {"train": 5, "valid": None}, seed=0)
+    assert set(parts) == {"train", "valid"} and len(parts["train"]) == 5
+    assert parts["train"]["month"].max() <= 6
+    assert parts["valid"]["month"].between(7, 9).all()
+    assert len(parts["valid"]) == tiny_flights["month"].between(7, 9).sum()
