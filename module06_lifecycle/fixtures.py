@@ -49,7 +49,7 @@ def save_model_dir(pipe: Pipeline, folder: Path) -> Path:
     """Save ``pipe`` as an MLflow model folder (what ``models/model`` is)."""
     import mlflow
 
-    from module07_experiments.tracking import TRUSTED_TYPES
+    from module04_ml_fundamentals.train import TRUSTED_TYPES
 
     mlflow.sklearn.save_model(
         pipe, str(folder), skops_trusted_types=TRUSTED_TYPES, pip_requirements=_REQUIREMENTS
@@ -90,7 +90,7 @@ def register_tiny_model(
     import mlflow
     from mlflow import MlflowClient
 
-    from module07_experiments.tracking import TRUSTED_TYPES
+    from module04_ml_fundamentals.train import TRUSTED_TYPES
 
     client = MlflowClient(tracking_uri, registry_uri=tracking_uri)
     experiment = client.get_experiment_by_name("tiny")
