@@ -13,7 +13,7 @@ clock, so a whole day takes a second; a service function says how long each call
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -114,14 +114,18 @@ def summarize_run(arrival_s: np.ndarray, batches: pd.DataFrame) -> dict[str, flo
 def sweep(
     arrival_s: np.ndarray,
     service: Callable[[int], float],
-    max_batches: list[int],
-    max_wait_s: float,
+    policies: Iterable[tuple[int, float]],
 ) -> pd.DataFrame:
-    """Simulate each ``max_batch`` with a modelled service time; one summary row each."""
+    """Simulate each ``(max_batch, max_wait_s)`` policy with a modelled service time.
+
+    Returns:
+        One row per policy: ``max_batch``, ``max_wait_s`` and :func:`summarize_run`'s keys.
+    """
     rows = []
-    for max_batch in max_batches:
+    for max_batch, max_wait_s in policies:
         batches = simulate_stream(arrival_s, max_batch, max_wait_s, modelled(service))
-        rows.append({"max_batch": max_batch, **summarize_run(arrival_s, batches)})
+        summary = summarize_run(arrival_s, batches)
+        rows.append({"max_batch": max_batch, "max_wait_s": max_wait_s, **summary})
     return pd.DataFrame(rows)
 
 

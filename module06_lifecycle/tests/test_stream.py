@@ -83,8 +83,8 @@ def test_summarize_run_and_sweep_show_the_trade_off() -> None:
     summary = summarize_run(ARRIVALS, batches)
     assert (summary["calls"], summary["mean_batch"]) == (6, 1.0)
     assert summary["busy_s"] == pytest.approx(6 * 0.51)
-    table = sweep(ARRIVALS, service, [1, 8], max_wait_s=1.0)
-    assert table["max_batch"].tolist() == [1, 8]
+    table = sweep(ARRIVALS, service, [(1, 0.0), (8, 1.0)])
+    assert table[["max_batch", "max_wait_s"]].values.tolist() == [[1, 0.0], [8, 1.0]]
     assert table["ms_compute_per_request"].is_monotonic_decreasing  # batching saves compute
 
 
