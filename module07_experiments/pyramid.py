@@ -19,6 +19,7 @@ import ast
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -104,13 +105,19 @@ def pyramid_counts(tests: pd.DataFrame) -> pd.Series:
 
 
 def plot_pyramid(counts: pd.Series) -> Figure:
-    """Draw the counts as a pyramid: one centred bar per layer, unit at the bottom."""
+    """Draw the counts as a pyramid: one centred bar per layer, unit at the bottom.
+
+    Bar widths grow with the logarithm of the count, so a layer of 6 tests stays visible
+    next to one of 600; the numbers are written beside the bars.
+    """
+    widths = np.log10(counts.to_numpy() + 1)
     fig, ax = plt.subplots(figsize=(8, 3.5))
-    ax.barh(counts.index, counts.to_numpy(), left=-counts.to_numpy() / 2, color="tab:blue")
-    for i, value in enumerate(counts.to_numpy()):
-        ax.text(0, i, f"{value}", ha="center", va="center", color="white", weight="bold")
+    ax.barh(counts.index, widths, left=-widths / 2, color="tab:blue")
+    for i, (value, width) in enumerate(zip(counts.to_numpy(), widths, strict=True)):
+        ax.text(width / 2 + 0.05, i, f"{value}", va="center")
+    ax.set_xlim(-widths.max() / 2 - 0.2, widths.max() / 2 + 0.6)
     ax.set_xticks([])
-    ax.set_title("Tests of this course by layer (number of test functions / notebooks)")
+    ax.set_title("Tests of this course by layer (bar width: log of the count)")
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
