@@ -165,3 +165,23 @@ def late_share_vectorised(delays: np.ndarray, late_minutes: int = 15) -> float:
     delays = np.asarray(delays, dtype=float)
     arrived = ~np.isnan(delays)
     return float((delays[arrived] > late_minutes).mean()) if arrived.any() else float("nan")
+
+
+def time_loop_vs_array(delays: np.ndarray, sizes: Sequence[int], repeats: int = 3) -> pd.DataFrame:
+    """Time :func:`late_share_loop` against :func:`late_share_vectorised` on growing slices.
+
+    Returns:
+        One row per size: ``flights``, ``loop_s``, ``array_s`` (best of ``repeats``) and
+        ``speedup`` (loop / array).
+    """
+    from module06_lifecycle.benchmark import best_time
+
+    rows = []
+    for n in sizes:
+        part = np.asarray(delays[:n], dtype=float)
+        as_list = part.tolist()
+        loop_s = best_time(lambda as_list=as_list: late_share_loop(as_list), repeats)
+        array_s = best_time(lambda part=part: late_share_vectorised(part), repeats)
+        rows.append({"flights": len(part), "loop_s": loop_s, "array_s": array_s})
+    table = pd.DataFrame(rows)
+    return table.assign(speedup=table["loop_s"] / table["array_s"])

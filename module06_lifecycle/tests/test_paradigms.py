@@ -15,6 +15,7 @@ from module06_lifecycle.paradigms import (
     late_share_loop,
     late_share_vectorised,
     run_cells,
+    time_loop_vs_array,
 )
 
 
@@ -85,3 +86,10 @@ def test_late_share_loop_matches_vectorised() -> None:
     assert late_share_loop(list(delays)) == pytest.approx(0.5)
     assert late_share_vectorised(delays) == pytest.approx(0.5)
     assert np.isnan(late_share_loop([np.nan])) and np.isnan(late_share_vectorised([np.nan]))
+
+
+def test_time_loop_vs_array_times_each_size() -> None:
+    delays = np.random.default_rng(0).normal(5, 30, 2000)
+    table = time_loop_vs_array(delays, [10, 2000, 5000], repeats=1)
+    assert table["flights"].tolist() == [10, 2000, 2000]  # a slice cannot exceed the data
+    assert np.allclose(table["speedup"], table["loop_s"] / table["array_s"])
