@@ -156,7 +156,11 @@ def run_searches(
 
 
 def search_trace(search: BaseEstimator) -> pd.DataFrame:
-    """Each candidate in the order it was fitted: its round, rows, cumulative cost, score."""
+    """Each candidate in the order it was fitted: its round, rows, cumulative cost, score.
+
+    ``rows`` is -1 when the search gave every candidate all the rows (grid, random);
+    ``all_rows`` marks the candidates scored on all of them (successive halving's last round).
+    """
     res = search.cv_results_
     n = len(res["params"])
     cost = np.asarray(res["mean_fit_time"]) * search.n_splits_
@@ -166,7 +170,8 @@ def search_trace(search: BaseEstimator) -> pd.DataFrame:
         "cumulative_fit_s": np.cumsum(cost),
         "cv_roc_auc": res["mean_test_score"],
     })  # fmt: skip
-    return trace.assign(best_so_far=trace["cv_roc_auc"].cummax())
+    return trace.assign(best_so_far=trace["cv_roc_auc"].cummax(),
+                        all_rows=trace["rows"].isin([-1, trace["rows"].max()]))  # fmt: skip
 
 
 def halving_schedule(

@@ -92,6 +92,8 @@ def test_run_searches_reports_cost_and_result(encoded: tuple) -> None:
     assert (table["fit_s"] > 0).all() and table["valid_roc_auc"].between(0.5, 1).all()
     trace = search_trace(searches["successive halving"])
     assert trace["rows"].is_monotonic_increasing and trace["round"].max() >= 1
+    assert trace["all_rows"].tolist() == (trace["round"] == trace["round"].max()).tolist()
+    assert search_trace(searches["grid"])["all_rows"].all()
     assert trace["best_so_far"].is_monotonic_increasing
     assert trace["cumulative_fit_s"].iloc[-1] == pytest.approx(table.loc["successive halving",
                                                                          "fit_s"])  # fmt: skip
