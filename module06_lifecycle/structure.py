@@ -15,7 +15,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 
 from labs_common import paths
 
@@ -173,3 +175,22 @@ def _imported_names(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
     return names
+
+
+def plot_import_matrix(edges: pd.DataFrame, modules: list[str], ax: Axes | None = None) -> Axes:
+    """Draw who imports whom: row imports column, with the count; the diagonal in red.
+
+    Anything above the diagonal would be a module importing a later one.
+    """
+    ax = ax or plt.subplots(figsize=(6.5, 5.5))[1]
+    matrix = edges.pivot_table(index="importer", columns="imported", values="count")
+    matrix = matrix.reindex(index=modules, columns=modules).fillna(0).astype(int)
+    ax.imshow(matrix.gt(0), cmap="Blues", vmax=1.6)
+    for i, j in zip(*matrix.to_numpy().nonzero(), strict=True):
+        ax.text(j, i, matrix.iat[i, j], ha="center", va="center", fontsize=8)
+    short = [m[:8] for m in modules]
+    ax.set_xticks(range(len(short)), short, rotation=90)
+    ax.set_yticks(range(len(short)), short)
+    ax.plot([-0.5, len(short) - 0.5], [-0.5, len(short) - 0.5], color="red", lw=0.8)
+    ax.set(xlabel="imported module", ylabel="importing module")
+    return ax

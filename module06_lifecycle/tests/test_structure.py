@@ -14,6 +14,7 @@ from module06_lifecycle.structure import (
     list_files,
     module_imports,
     module_number,
+    plot_import_matrix,
     tree_text,
 )
 
@@ -105,3 +106,9 @@ def test_module_imports_of_this_repository_point_backwards() -> None:
     assert len(edges) > 0
     later = edges[edges["imported"].map(module_number) > edges["importer"].map(module_number)]
     assert later.empty, f"a module imports a later one:\n{later}"
+
+
+def test_plot_import_matrix_writes_each_count_below_the_diagonal(tmp_path: Path) -> None:
+    edges = module_imports(make_repo(tmp_path))
+    ax = plot_import_matrix(edges, ["module01_a", "module02_b"])
+    assert [(t.get_position(), t.get_text()) for t in ax.texts] == [((0, 1), "2")]
