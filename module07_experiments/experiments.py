@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from labs_common import paths
-from module07_experiments.tracking import file_md5
+from module03_architecture.versioning import file_md5
 
 #: Columns of ``mlflow.search_runs`` kept by :func:`tidy_runs` besides params and metrics.
 RUN_COLUMNS = ["run_id", "start_time", "status"]

@@ -9,8 +9,8 @@ import pytest
 from mlflow import MlflowClient
 
 from labs_common import paths
+from module03_architecture.versioning import file_md5
 from module07_experiments import experiments as ex
-from module07_experiments.tracking import file_md5
 
 
 def _search_runs_frame() -> pd.DataFrame:

@@ -114,7 +114,7 @@ def test_a_later_departure_raises_the_mean_score(model, sample, base) -> None:
     change = bh.score_change(base[later.index], bh.score(model, later))
     assert change["mean_change"] > 0.01, change  # measured: +0.040
     by_hour = bh.mean_score_by_departure_hour(model, sample.head(1500), [6, 18])
-    assert by_hour[18] > by_hour[6] + 0.05, by_hour.to_dict()  # measured: 0.28 vs 0.11
+    assert by_hour[18] > by_hour[6] + 0.05, by_hour.to_dict()  # measured: 0.29 vs 0.12
 
 
 # Minimum functionality: what the model must get right at all.
