@@ -59,6 +59,7 @@ def test_read_flights_rejects_rows_that_break_the_contract(
         read_flights(tmp_path / "bad.csv")
 
 
+@pytest.mark.slow  # saves and loads an MLflow model
 def test_check_flights_reports_a_csv_month_with_labels(
     world: ReplayWorld, saved: dict, tmp_path: Path
 ) -> None:
@@ -69,6 +70,7 @@ def test_check_flights_reports_a_csv_month_with_labels(
     assert entry["roc_auc"] is not None
 
 
+@pytest.mark.slow  # saves and loads an MLflow model
 def test_check_flights_finds_injected_drift_without_labels(
     world: ReplayWorld, saved: dict, tmp_path: Path
 ) -> None:

@@ -15,6 +15,7 @@ GATES = RegisterParams(
     model_name="m", min_roc_auc=0.55, max_slice_gap=0.5, min_slice_rows=200, tolerance=0.002
 )
 COSTS = CostParams(missed_delay=4, false_alert=1)
+pytestmark = pytest.mark.slow  # four months replayed twice, with retraining: about a minute
 
 
 @pytest.fixture(scope="module")

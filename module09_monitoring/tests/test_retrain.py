@@ -20,6 +20,7 @@ def test_split_recent_keeps_the_last_days_of_the_month(world: ReplayWorld) -> No
     assert len(older) + len(recent) == len(world.months[1])
 
 
+@pytest.mark.slow  # refits the pipeline
 def test_fit_challenger_refits_a_clone_and_leaves_the_champion_alone(world: ReplayWorld) -> None:
     before = score_flights(world.model, world.months[0])
     history = world.training.iloc[::2]
@@ -37,6 +38,7 @@ def test_compare_models_promotes_an_equal_challenger(world: ReplayWorld) -> None
     assert out["holdout_rows"] == len(recent)
 
 
+@pytest.mark.slow  # refits the pipeline
 def test_compare_models_refuses_a_challenger_trained_on_noise(world: ReplayWorld) -> None:
     noisy = world.training.copy()
     noisy["late"] = np.random.default_rng(0).permutation(noisy["late"].to_numpy())
