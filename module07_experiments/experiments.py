@@ -21,6 +21,7 @@ from module03_architecture.versioning import file_md5
 RUN_COLUMNS = ["run_id", "start_time", "status"]
 #: What the lesson notebooks read: the pipeline's split, model, run and registry reports.
 PIPELINE_OUTPUTS = (
+    "reports/validation.json",
     "data/interim/flights_labelled.parquet",
     "data/processed/test.parquet",
     "models/model/MLmodel",
