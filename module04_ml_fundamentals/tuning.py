@@ -58,9 +58,9 @@ def monthly_folds(months: np.ndarray, n_splits: int) -> Folds:
     cut in two, unlike ``TimeSeriesSplit``, which cuts by row count.
 
     Example:
-        >>> [(sorted(set(m[t])), sorted(set(m[v])))
-        ...  for m in [np.array([1, 1, 2, 3, 3])] for t, v in monthly_folds(m, 2)]
-        [([1], [2]), ([1, 2], [3])]
+        >>> months = np.array([1, 1, 2, 3, 3])
+        >>> [(months[t].tolist(), months[v].tolist()) for t, v in monthly_folds(months, 2)]
+        [([1, 1], [2]), ([1, 1, 2], [3, 3])]
     """
     months = np.asarray(months)
     order = np.unique(months)
