@@ -18,17 +18,23 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
-from prefect import flow, task, unmapped
-from prefect.cache_policies import NONE
+from labs_common.tooling import configure_offline
 
-from labs_common import paths
-from labs_common.config import load_params
-from labs_common.data import read_table, write_table
-from module09_monitoring import replay
-from module09_monitoring.monitor import monitor_month
-from module09_monitoring.params import MonitorParams, monitor_params
-from module09_monitoring.reference import score_flights
+# Before Prefect is imported: it reads its settings (PREFECT_HOME, the server's start-up
+# timeout, analytics off) once, at import.
+configure_offline()
+
+import pandas as pd  # noqa: E402
+from prefect import flow, task, unmapped  # noqa: E402
+from prefect.cache_policies import NONE  # noqa: E402
+
+from labs_common import paths  # noqa: E402
+from labs_common.config import load_params  # noqa: E402
+from labs_common.data import read_table, write_table  # noqa: E402
+from module09_monitoring import replay  # noqa: E402
+from module09_monitoring.monitor import monitor_month  # noqa: E402
+from module09_monitoring.params import MonitorParams, monitor_params  # noqa: E402
+from module09_monitoring.reference import score_flights  # noqa: E402
 
 IO = {"retries": 2, "retry_delay_seconds": 2, "cache_policy": NONE}  # reading and writing
 COMPUTE = {"cache_policy": NONE}  # no retries: a computation that failed fails again
@@ -212,13 +218,11 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     from labs_common.logs import setup_logging
-    from labs_common.tooling import configure_offline
 
     parser = argparse.ArgumentParser(prog="python -m capstone.flows")
     parser.add_argument("flow", choices=["train", "batch-score", "monitor"])
     parser.add_argument("--months", type=int, nargs="*", default=None)
     args = parser.parse_args(argv)
-    configure_offline()
     setup_logging()
     if args.flow == "train":
         train()
