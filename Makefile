@@ -26,7 +26,7 @@ export UV_SYSTEM_CERTS := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline demo test test-fast lint format notebooks serve bench lock clean
+.PHONY: help setup pipeline monitor demo test test-fast lint format notebooks serve bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ $(STAMP): $(LOCK) pyproject.toml
 
 pipeline: setup ## Run the DVC pipeline (only the stages whose inputs changed)
 	$(BIN)/dvc repro
+
+monitor: setup ## Replay Sep-Dec through the drift monitors; reports in reports/monitoring
+	$(BIN)/dvc repro monitor
+	$(BIN)/labs monitor
 
 demo: setup ## Run the capstone end to end and say where to look
 	$(BIN)/labs demo

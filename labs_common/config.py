@@ -89,6 +89,38 @@ class RegisterParams(_Section):
     tolerance: float = Field(ge=0, le=0.1)
 
 
+#: The checks a production month can fail (module 09). ``retrain_on`` picks which of them
+#: trigger retraining; the others only raise an alert for a person to read.
+MonitorAlert = Literal[
+    "data_drift", "feature_drift", "prediction_drift", "missing_values", "label_shift",
+    "calibration", "quality",
+]  # fmt: skip
+
+
+class MonitorParams(_Section):
+    """Thresholds of the drift monitors and rules of the retraining loop (module 09)."""
+
+    reference_rows: int = Field(40_000, ge=1_000)
+    seed: int = 42
+    drift_method: Literal["psi"] = "psi"
+    drift_floor: float = Field(0.1, gt=0)
+    drift_margin: float = Field(2.0, ge=1.0)
+    max_drift_share: float = Field(0.25, gt=0, le=1)
+    max_missing_increase: float = Field(0.05, gt=0, le=1)
+    max_label_shift: float = Field(0.08, gt=0, le=1)
+    max_calibration_gap: float = Field(0.05, gt=0, le=1)
+    max_calibration_error: float = Field(0.08, gt=0, le=1)
+    calibration_bins: int = Field(10, ge=2, le=100)
+    min_roc_auc: float = Field(0.65, ge=0.5, le=1)
+    min_labelled_rows: int = Field(500, ge=1)
+    retrain_on: list[MonitorAlert] = Field(
+        default_factory=lambda: ["data_drift", "calibration", "quality"]
+    )
+    holdout_days: int = Field(14, ge=1, le=27)
+    promotion_min_roc_auc: float | None = Field(None, ge=0.5, le=1)
+    html: bool = True
+
+
 # params.yaml names a section "register"; pydantic warns that it shadows a BaseModel method.
 # The section is read as data only, so the shadowing is harmless.
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
@@ -104,6 +136,7 @@ class Params(BaseModel):
     train: TrainParams
     cost: CostParams
     register: RegisterParams
+    monitor: MonitorParams = MonitorParams()
 
 
 class ParamsError(ValueError):

@@ -1,4 +1,8 @@
-"""The real pipeline, end to end, in a fresh copy of the repository (slow: about 2 min)."""
+"""The real pipeline, end to end, in a fresh copy of the repository (slow: about 2 min).
+
+It runs every stage up to ``register``; ``make test`` itself runs the whole ``dvc repro``
+(monitor included) in the workspace before the tests, and the monitor has its own tests.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ METRIC_KEYS = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
-    result = dvc(root, "repro", check=False)
+    result = dvc(root, "repro", "register", check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root
 
@@ -44,9 +48,9 @@ def test_pipeline_writes_the_promised_metrics(built: Path) -> None:
 
 
 def test_second_repro_does_nothing(built: Path) -> None:
-    status = dvc(built, "status")
+    status = dvc(built, "status", "register")
     assert "up to date" in status.stdout, status.stdout
-    again = dvc(built, "repro")
+    again = dvc(built, "repro", "register")
     assert "Running stage" not in again.stdout
 
 
@@ -58,7 +62,7 @@ def test_params_diff_and_metrics_show_work(built: Path) -> None:
 def test_clean_runs_give_identical_metrics(built: Path) -> None:
     """Two clean runs: this one, and the workspace's own when it is up to date."""
     workspace = paths.REPORTS / "metrics.json"
-    status = dvc(paths.ROOT, "status", check=False)
+    status = dvc(paths.ROOT, "status", "evaluate", check=False)
     if not workspace.exists() or "up to date" not in status.stdout:
         pytest.skip("the workspace pipeline is not built or not up to date; run `dvc repro`")
     assert _metrics(built) == json.loads(workspace.read_text())
@@ -66,7 +70,7 @@ def test_clean_runs_give_identical_metrics(built: Path) -> None:
 
 def test_exp_run_with_a_changed_param_is_tracked(built: Path) -> None:
     """`dvc exp run -S` re-runs only the stages that read the param, as an experiment."""
-    run = dvc(built, "exp", "run", "-S", "register.tolerance=0.003", check=False)
+    run = dvc(built, "exp", "run", "-S", "register.tolerance=0.003", "register", check=False)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "Running stage 'register'" in run.stdout and "Running stage 'train'" not in run.stdout
     shown = dvc(built, "exp", "show", "--no-pager", "--csv").stdout
