@@ -21,21 +21,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labs_common import paths
 from module06_lifecycle.benchmark import best_time
 from module06_lifecycle.predictor import ModelInfo, Predictor, load_from_dir
 
 log = logging.getLogger(__name__)
 
 
-def load_lesson_predictor(model_dir: Path = paths.MODELS / "model") -> Predictor:
-    """Return the pipeline's model (``models/model``) if ``dvc repro`` made it, else a tiny
-    model fitted on 3,000 real flights in a few seconds (the tests' fixture).
+def load_lesson_predictor(
+    model_dir: Path | None = None, flights: pd.DataFrame | None = None
+) -> Predictor:
+    """Return the model in ``model_dir`` (``models/model`` after ``dvc repro``) when given
+    and present, else the tests' tiny model: the course pipeline (logistic baseline) fitted
+    on 3,000 real flights, in a few seconds, without MLflow.
 
-    Why it matters: the notebook runs on a fresh clone too; its conclusions (a fixed cost
-    per call, a small cost per flight) hold for both models, only the numbers differ.
+    Why it matters: a lesson about latency must itself run in seconds, on a fresh clone
+    too. The tiny model has the same inputs, feature step and predictor as the pipeline's
+    model; its calls cost a little less, and every conclusion of the lesson holds for both.
+
+    Args:
+        model_dir: an MLflow model folder; ``None`` (or a folder without ``MLmodel``)
+            gives the tiny model.
+        flights: raw flights to sample the tiny model's 3,000 training flights from
+            (default: the package's table).
     """
-    if (Path(model_dir) / "MLmodel").is_file():
+    if model_dir is not None and (Path(model_dir) / "MLmodel").is_file():
         return load_from_dir(Path(model_dir))
     from module06_lifecycle.fixtures import (
         TINY_NAME,
@@ -44,9 +53,11 @@ def load_lesson_predictor(model_dir: Path = paths.MODELS / "model") -> Predictor
         sample_flights,
     )
 
-    log.warning("%s not found (run `dvc repro`); fitting the tiny model instead", model_dir)
+    if model_dir is not None:
+        log.warning("%s has no model (run `dvc repro`); fitting the tiny model", model_dir)
+    sample = sample_flights() if flights is None else flights.sample(3000, random_state=0)
     with tempfile.TemporaryDirectory() as tmp:  # lookups are copied into the model in fit
-        pipe = fit_tiny_model(Path(tmp), sample_flights())
+        pipe = fit_tiny_model(Path(tmp), sample.reset_index(drop=True))
     info = ModelInfo(TINY_NAME, "tiny", None, "fitted in memory", TINY_THRESHOLD, "fixture")
     return Predictor(pipe, info)
 

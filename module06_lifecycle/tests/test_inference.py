@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from module06_lifecycle.fixtures import TINY_THRESHOLD
+from module06_lifecycle.fixtures import TINY_THRESHOLD, TinySetup
 from module06_lifecycle.inference import (
     ServiceModel,
     batch_timings,
@@ -72,3 +72,18 @@ def test_load_lesson_predictor_falls_back_to_the_tiny_model(
     assert (predictor.info.version, predictor.threshold) == ("tiny", TINY_THRESHOLD)
     scores = predictor.predict(tiny_flights)  # the lookups' temporary files are gone by now
     assert scores["probability"].between(0, 1).all()
+
+
+@pytest.mark.slow  # fits the tiny model on a sample of the given flights
+def test_load_lesson_predictor_samples_the_given_flights(tiny_flights: pd.DataFrame) -> None:
+    flights = pd.concat([tiny_flights] * 100, ignore_index=True)  # 4,000 rows to sample from
+    predictor = load_lesson_predictor(flights=flights)
+    assert predictor.info.source == "fitted in memory"
+    assert set(predictor.model.classes_) == {0, 1}
+
+
+@pytest.mark.slow  # the session's tiny model folder (fitted and saved once)
+def test_load_lesson_predictor_loads_a_model_folder(tiny_setup: TinySetup) -> None:
+    predictor = load_lesson_predictor(tiny_setup.model_dir)
+    assert predictor.info.version.startswith("local-")
+    assert predictor.info.source == str(tiny_setup.model_dir)
