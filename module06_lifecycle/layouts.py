@@ -55,7 +55,7 @@ CONCEPTS = {
     "dependencies": ("requirements.txt", "requirements.txt", "requirements.txt",
                      "requirements.lock"),
     "continuous integration": ("", ".github/workflows/", "", ".github/workflows/"),
-    "container image": ("", "", "", "docker/"),
+    "containers": ("", "", "", "docker/"),
 }  # fmt: skip
 
 
