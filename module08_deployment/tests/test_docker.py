@@ -158,5 +158,7 @@ def test_image_builds_runs_and_predicts() -> None:
         text=True,
         timeout=1800,
     )
+    if result.returncode == 2:  # the script's "cannot run here" (no engine, no model)
+        pytest.skip(result.stderr.strip().splitlines()[-1])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "== image-test: PASS" in result.stdout

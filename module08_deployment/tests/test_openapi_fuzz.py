@@ -8,6 +8,7 @@ its schema; its model is filled in by a fixture before the first request starts 
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from module08_deployment.service.app import create_app
 from module08_deployment.service.settings import ServiceSettings
 
 API_KEY = "fuzz-key"  # with a key set, schemathesis also checks that bad keys get 401
-LOG_DIR = Path(tempfile.mkdtemp(prefix="labs-fuzz-"))
+LOG_DIR = Path(tempfile.gettempdir()) / f"labs-fuzz-{os.getpid()}"  # made on first write
 PREDICTOR = Predictor(None, ModelInfo("tiny", "1", "champion", "test", 0.2, "test"))
 APP = create_app(
     ServiceSettings(predictions_db=LOG_DIR / "predictions.db", api_key=API_KEY),
