@@ -86,7 +86,9 @@ class Flight(BaseModel):
 class FlightBatch(BaseModel):
     """Several flights scored in one request (cheaper per flight than one request each)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"flights": [EXAMPLE_FLIGHT]}]}
+    )
 
     flights: list[Flight] = Field(min_length=1, max_length=MAX_BATCH)
 

@@ -257,6 +257,8 @@ def test_openapi_documents_routes_and_a_working_example(client: TestClient) -> N
     )
     example = schema["components"]["schemas"]["Flight"]["examples"][0]
     assert client.post("/predict", json=example).status_code == 200
+    batch = schema["components"]["schemas"]["FlightBatch"]["examples"][0]
+    assert client.post("/predict/batch", json=batch).status_code == 200
 
 
 def test_predictions_go_to_postgres_when_a_dsn_is_set(
