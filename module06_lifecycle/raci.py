@@ -71,7 +71,7 @@ CAPSTONE = [
     _a("batch scoring", "ml_eng=AR ops=I", None, "module06_lifecycle/batch.py",
        "module06_lifecycle/predictor.py"),
     _a("online service", "ml_eng=AR platform=C ops=I", None, "module08_deployment/service/"),
-    _a("monitoring and alerts", "ml_eng=AR data_sci=C platform=C product=I ops=I", None,
+    _a("monitoring and alerts", "ml_eng=AR data_sci=C platform=C product=I ops=I", "monitor",
        "module09_monitoring/"),
     _a("retraining decision", "product=A data_sci=R ml_eng=C ops=I", None,
        "module09_monitoring/retrain.py"),
