@@ -26,7 +26,7 @@ export UV_SYSTEM_CERTS := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor demo test test-fast lint format notebooks serve bench lock clean
+.PHONY: help setup pipeline monitor serve image-test bench-serving demo test test-fast lint format notebooks serve bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -49,6 +49,16 @@ pipeline: setup ## Run the DVC pipeline (only the stages whose inputs changed)
 monitor: setup ## Replay Sep-Dec through the drift monitors; reports in reports/monitoring
 	$(BIN)/dvc repro monitor
 	$(BIN)/labs monitor
+
+serve: setup ## Serve the champion on http://127.0.0.1:8000 (docs at /docs)
+	$(BIN)/python -m module08_deployment.service --port $${PORT:-8000}
+
+image-test: ## Build the API image, run it, check /health, /ready and a prediction
+	bash scripts/image-test.sh $(IMAGE_TEST_ARGS)
+
+bench-serving: setup ## Batch-scoring overhead and the API load benchmark
+	OMP_NUM_THREADS=1 $(BIN)/python -m module06_lifecycle.benchmark
+	$(BIN)/python benchmarks/serving/bench.py
 
 demo: setup ## Run the capstone end to end and say where to look
 	$(BIN)/labs demo
@@ -76,8 +86,10 @@ notebooks: setup ## Open the notebooks in Jupyter Lab
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
 
-bench: setup ## Time the pipeline (clean and no-op runs vs the bare fit); results in benchmarks/results
+bench: setup ## Time the pipeline, the monitor, batch scoring and the API; results as JSON + markdown
 	$(BIN)/python -m benchmarks.pipeline
+	$(BIN)/python -m benchmarks.monitoring.bench
+	$(MAKE) bench-serving
 
 clean: ## Remove generated data, reports, stores and caches (keeps .venv)
 	rm -rf data/raw data/interim data/processed models reports .mlflow .prefect .pytest_cache .ruff_cache
