@@ -177,7 +177,7 @@ def mean_by_hour(hours: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
 
 
 def boosting_on_columns(
-    seed: int = 0, max_iter: int = 100, categories: list[str] = CATEGORICAL_FEATURES
+    seed: int = 0, max_iter: int = 60, categories: list[str] = CATEGORICAL_FEATURES
 ) -> Pipeline:
     """Gradient boosting on *every* column of its input, extra columns included.
 
