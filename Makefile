@@ -26,7 +26,7 @@ export UV_SYSTEM_CERTS := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor serve image-test bench-serving demo test test-fast lint format notebooks serve bench lock clean
+.PHONY: help setup pipeline monitor serve image-test bench-serving demo test test-fast lint format notebooks bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
