@@ -6,6 +6,8 @@ MLflow/Prefect stores point into the test's own ``tmp_path`` where a test needs 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,14 @@ from labs_common import paths
 from labs_common.data import apply_dtypes
 from labs_common.tooling import configure_offline
 
-configure_offline()
+#: The store the session started with (the repo's own, or the one the user exported).
+SESSION_MLFLOW_URI = configure_offline()["MLFLOW_TRACKING_URI"]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Start each notebook's kernel on the session's MLflow store, whatever ran before it."""
+    if item.path.suffix == ".ipynb":
+        os.environ["MLFLOW_TRACKING_URI"] = SESSION_MLFLOW_URI
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -70,6 +79,27 @@ def tiny_flights() -> pd.DataFrame:
         }
     )
     return apply_dtypes(df, "flights")
+
+
+@pytest.fixture(autouse=True)
+def _keep_mlflow_store() -> Iterator[None]:
+    """Give every test back the MLflow store it started with.
+
+    ``mlflow.set_tracking_uri`` also rewrites ``MLFLOW_TRACKING_URI`` in ``os.environ``; a
+    test that forgets to undo it would send later tests, and the kernels of notebooks run
+    in the same worker, to its temporary store.
+    """
+    before = os.environ.get("MLFLOW_TRACKING_URI")
+    yield
+    if os.environ.get("MLFLOW_TRACKING_URI") != before:
+        import mlflow
+
+        if before is None:
+            os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else:
+            os.environ["MLFLOW_TRACKING_URI"] = before
+        mlflow.set_tracking_uri(before)
+        mlflow.set_registry_uri(before)
 
 
 @pytest.fixture
