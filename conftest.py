@@ -20,12 +20,19 @@ from labs_common.tooling import configure_offline
 
 #: The store the session started with (the repo's own, or the one the user exported).
 SESSION_MLFLOW_URI = configure_offline()["MLFLOW_TRACKING_URI"]
+SESSION_REGISTRY_URI = os.environ.get("MLFLOW_REGISTRY_URI")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Start each notebook's kernel on the session's MLflow store, whatever ran before it."""
     if item.path.suffix == ".ipynb":
         os.environ["MLFLOW_TRACKING_URI"] = SESSION_MLFLOW_URI
+        # mlflow.set_registry_uri() exports MLFLOW_REGISTRY_URI too; a kernel inheriting a
+        # test's value would look for the registered model in that test's store.
+        if SESSION_REGISTRY_URI is None:
+            os.environ.pop("MLFLOW_REGISTRY_URI", None)
+        else:
+            os.environ["MLFLOW_REGISTRY_URI"] = SESSION_REGISTRY_URI
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -107,6 +114,7 @@ def mlflow_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point MLflow at a fresh SQLite store inside the test's tmp_path."""
     uri = f"sqlite:///{tmp_path}/m.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)  # so monkeypatch restores both
     import mlflow
 
     mlflow.set_tracking_uri(uri)
