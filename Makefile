@@ -69,7 +69,7 @@ test: setup ## Lint, run the pipeline up to register, then every test (slow and 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dvc repro register
-	$(BIN)/pytest $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/pytest $(PYTEST_ARGS)  # one BLAS/OpenMP thread per worker: 2 workers, 2 cores
 
 test-fast: setup ## The quick loop while you work: no slow tests, no notebooks
 	$(BIN)/pytest -m "not slow and not notebook and not docker"

@@ -28,8 +28,6 @@ class _Section(BaseModel):
 class FeaturesParams(_Section):
     late_minutes: int = Field(15, ge=0, le=240)
     use_weather: bool = True
-    use_history: bool = True
-    history_smoothing: float = Field(50.0, ge=0)
 
 
 class SplitParams(_Section):
