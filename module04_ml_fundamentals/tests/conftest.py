@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 import pytest
 
 from labs_common.data import load_table
 from module04_ml_fundamentals.features import add_label
+from module04_ml_fundamentals.samples import limit_threads
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +29,11 @@ def winter_flights() -> pd.DataFrame:
     flights = load_table("flights")
     sample = flights.loc[flights["month"] <= 2].sample(2000, random_state=0)
     return add_label(sample, 15)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """One OpenMP thread: on a busy 2-core machine, boosting is then several times faster."""
+    limiter = limit_threads(1)
+    yield
+    limiter.restore_original_limits()

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,15 +15,6 @@ from module04_ml_fundamentals.compare import (
     score_probabilities,
 )
 from module04_ml_fundamentals.features import LABEL, FlightFeatures
-from module04_ml_fundamentals.samples import limit_threads
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """One OpenMP thread: on a busy 2-core machine, boosting is then several times faster."""
-    limiter = limit_threads(1)
-    yield
-    limiter.restore_original_limits()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +14,6 @@ from module04_ml_fundamentals.leakage import (
     load_flights_with_outcomes,
     single_feature_auc,
 )
-from module04_ml_fundamentals.samples import limit_threads
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """One OpenMP thread: on a busy 2-core machine, boosting is then several times faster."""
-    limiter = limit_threads(1)
-    yield
-    limiter.restore_original_limits()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +7,6 @@ from sklearn.dummy import DummyClassifier
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.model_selection import HalvingGridSearchCV, KFold
 
-from module04_ml_fundamentals.samples import limit_threads
 from module04_ml_fundamentals.tuning import (
     HGB_GRID,
     booster,
@@ -22,14 +19,6 @@ from module04_ml_fundamentals.tuning import (
     run_searches,
     search_trace,
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """One OpenMP thread: on a busy 2-core machine, boosting is then several times faster."""
-    limiter = limit_threads(1)
-    yield
-    limiter.restore_original_limits()
 
 
 @pytest.fixture(scope="module")
