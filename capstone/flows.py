@@ -32,9 +32,7 @@ from labs_common import paths  # noqa: E402
 from labs_common.config import load_params  # noqa: E402
 from labs_common.data import read_table, write_table  # noqa: E402
 from module09_monitoring import replay  # noqa: E402
-from module09_monitoring.monitor import monitor_month  # noqa: E402
 from module09_monitoring.params import MonitorParams, monitor_params  # noqa: E402
-from module09_monitoring.reference import score_flights  # noqa: E402
 
 IO = {"retries": 2, "retry_delay_seconds": 2, "cache_policy": NONE}  # reading and writing
 COMPUTE = {"cache_policy": NONE}  # no retries: a computation that failed fails again
@@ -145,16 +143,7 @@ def start_champion(model: object, training: pd.DataFrame, ctx: replay.Context) -
 @task(**COMPUTE)
 def monitor(month: pd.DataFrame, champion: replay.Champion, ctx: replay.Context) -> dict:
     """Score the month with the champion, then run the monitors on it."""
-    scores = score_flights(champion.model, month)
-    return monitor_month(
-        month,
-        scores,
-        champion.model,
-        champion.reference,
-        ctx.params,
-        threshold=ctx.threshold,
-        out_dir=ctx.out_dir,
-    )
+    return replay.score_and_monitor(month, champion, ctx)
 
 
 @task(**COMPUTE)

@@ -118,12 +118,10 @@ def record(entry: dict, champion_name: str, outcome: dict | None) -> dict:
     }
 
 
-def replay_month(
-    champion: Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
-) -> tuple[Champion, pd.DataFrame, dict]:
-    """Score, monitor and (if the rules say so) retrain for one month; return the new state."""
+def score_and_monitor(month: pd.DataFrame, champion: Champion, ctx: Context) -> dict:
+    """Score ``month`` with the champion, then run the monitors against its reference."""
     scores = score_flights(champion.model, month)
-    entry = monitor_month(
+    return monitor_month(
         month,
         scores,
         champion.model,
@@ -132,6 +130,13 @@ def replay_month(
         threshold=ctx.threshold,
         out_dir=ctx.out_dir,
     )
+
+
+def replay_month(
+    champion: Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
+) -> tuple[Champion, pd.DataFrame, dict]:
+    """Score, monitor and (if the rules say so) retrain for one month; return the new state."""
+    entry = score_and_monitor(month, champion, ctx)
     outcome = None
     scored_by = champion.name
     if entry["retrain"]:
