@@ -75,13 +75,19 @@ def make_champion(name: str, model: object, training: pd.DataFrame, ctx: Context
 
 
 def promotion_gates(ctx: Context) -> RegisterParams:
-    """The register gates, with the monitor's own quality floor if it sets one.
+    """The register gates, with the quality floor of a month instead of the test months'.
+
+    The floor is ``monitor.promotion_min_roc_auc`` when set, else the month's quality
+    alert floor ``monitor.min_roc_auc``: a challenger that would raise a quality alert
+    itself is never promoted. The other gates (slice gap, not worse than the champion on
+    the same days) stay as ``register`` sets them.
 
     Why it matters: ``register.min_roc_auc`` was set on two whole test months; two weeks
-    of a hard month can sit below it for champion and challenger alike.
+    of a hard month sit below it for champion and challenger alike, so that floor would
+    refuse every challenger however much better it ranks.
     """
-    floor = ctx.params.promotion_min_roc_auc
-    return ctx.gates if floor is None else ctx.gates.model_copy(update={"min_roc_auc": floor})
+    floor = ctx.params.promotion_min_roc_auc or ctx.params.min_roc_auc
+    return ctx.gates.model_copy(update={"min_roc_auc": floor})
 
 
 def retrain_and_compare(
@@ -96,7 +102,7 @@ def retrain_and_compare(
     fit_rows = pd.concat([history, older], ignore_index=True)
     challenger = fit_challenger(champion.model, fit_rows, ctx.raw_dir)
     outcome = compare_models(
-        champion.model, challenger, recent, ctx.gates, ctx.costs, ctx.threshold
+        champion.model, challenger, recent, promotion_gates(ctx), ctx.costs, ctx.threshold
     )
     name = trained_to(fit_rows)
     outcome = {"name": name, "train_rows": len(fit_rows), **outcome}

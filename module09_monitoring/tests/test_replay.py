@@ -8,7 +8,14 @@ import pytest
 
 from labs_common.config import CostParams, RegisterParams
 from module09_monitoring.fixtures import ReplayWorld
-from module09_monitoring.replay import Context, metrics_of, run_replay, trained_to, write_summary
+from module09_monitoring.replay import (
+    Context,
+    metrics_of,
+    promotion_gates,
+    run_replay,
+    trained_to,
+    write_summary,
+)
 from module09_monitoring.tests.conftest import FAST
 
 GATES = RegisterParams(
@@ -23,6 +30,16 @@ def replayed(world: ReplayWorld, tmp_path_factory: pytest.TempPathFactory) -> tu
     out = tmp_path_factory.mktemp("monitoring")
     ctx = Context(FAST, GATES, COSTS, 0.2, world.raw_dir, out)
     return run_replay(world.model, world.training, world.months, ctx), out
+
+
+@pytest.mark.parametrize(("own_floor", "expected"), [(None, FAST.min_roc_auc), (0.61, 0.61)])
+def test_promotion_gates_use_the_month_floor_and_keep_the_other_gates(
+    own_floor: float | None, expected: float
+) -> None:
+    params = FAST.model_copy(update={"promotion_min_roc_auc": own_floor})
+    gates = promotion_gates(Context(params, GATES, COSTS, 0.2))
+    assert gates.min_roc_auc == expected != GATES.min_roc_auc
+    assert gates.model_copy(update={"min_roc_auc": GATES.min_roc_auc}) == GATES
 
 
 def test_trained_to_names_the_last_day() -> None:
