@@ -94,6 +94,25 @@ def demo() -> None:
 
 
 @app.command()
+def doctor() -> None:
+    """Check this machine for the course (Python, packages, disk, ports, git, engine)."""
+    from capstone.doctor import run_all
+
+    findings = run_all()
+    table = Table(title="labs doctor")
+    for col in ("check", "status", "found", "fix"):
+        table.add_column(col)
+    style = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for f in findings:
+        table.add_row(f.name, f"[{style[f.status]}]{f.status}[/]", escape(f.detail), escape(f.fix))
+    console.print(table)
+    failed = [f.name for f in findings if f.status == "fail"]
+    if failed:
+        raise fail(f"fix these first: {', '.join(failed)}")
+    console.print("[green]ready[/] (warnings only limit the lessons they name)")
+
+
+@app.command()
 def model() -> None:
     """List the registered model's versions, aliases and key tags (name from params.yaml)."""
     from mlflow import MlflowClient
