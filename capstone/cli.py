@@ -81,16 +81,33 @@ def validate(
 
 
 @app.command()
-def demo() -> None:
-    """Run the capstone pipeline end to end, then print a summary and where to look."""
+def demo(
+    step: Annotated[
+        bool, typer.Option("--step", help="Pause before each step and explain it (for class)")
+    ] = False,
+) -> None:
+    """Run the capstone end to end (pipeline, service, monitoring, report site) and sum up."""
     import subprocess
+
+    import httpx
 
     from capstone.demo import main
 
     try:
-        main()
+        main(step_by_step=step)
     except subprocess.CalledProcessError as exc:
-        raise fail(f"the pipeline stopped ({exc}); read the stage's message above") from None
+        raise fail(f"{exc}; read the stage's message above") from None
+    except (RuntimeError, TimeoutError, OSError, httpx.HTTPError) as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def site() -> None:
+    """Build the report site reports/index.html from the reports the pipeline wrote."""
+    from capstone.demo import build_report_site
+    from labs_common import paths
+
+    console.print(build_report_site(paths.ROOT))
 
 
 @app.command()
