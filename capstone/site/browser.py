@@ -11,12 +11,15 @@ Install the browser once, as root: ``apt-get install -y chromium chromium-driver
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,8 @@ def save_full_page(driver: object, png: Path) -> Path:
     )  # fmt: skip
     png = Path(png)
     png.parent.mkdir(parents=True, exist_ok=True)
-    png.write_bytes(base64.b64decode(shot["data"]))
+    image = Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
+    image.quantize(colors=256).save(png, optimize=True)  # a third of the size, same look
     log.info("Saved a %dx%d screenshot to %s", width, height, png)
     return png
 

@@ -59,6 +59,7 @@ def line_chart(
     diagonal: bool = False,
     marker: str = "",
     vline: float | None = None,
+    labels: tuple[str, str] | None = None,
 ) -> Markup:
     """Plot one or more columns of ``table`` against ``x`` and return the SVG.
 
@@ -73,6 +74,7 @@ def line_chart(
         diagonal: draw the y = x reference (chance for ROC, perfect calibration).
         marker: a matplotlib marker for each point, e.g. ``"o"`` for few points.
         vline: draw a dashed vertical line here (the chosen threshold).
+        labels: the x and y axis labels; the x column's name when not given.
     """
     fig = new_figure()
     with matplotlib.rc_context(STYLE):
@@ -87,7 +89,8 @@ def line_chart(
             ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="reference")
         if vline is not None:
             ax.axvline(vline, linestyle="--", color="black", label=f"threshold {vline:.2f}")
-        ax.set(title=title, xlabel=x.replace("_", " "))
+        xlabel, ylabel = labels or (x.replace("_", " "), "")
+        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
         ax.grid(alpha=0.3)
         ax.legend(frameon=False)
     return to_svg(fig)

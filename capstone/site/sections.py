@@ -112,12 +112,16 @@ def metrics_section(inputs: Inputs) -> dict:
 
 
 PLOTS = {
-    "roc.csv": {"x": "fpr", "ys": ["tpr"], "title": "ROC curve (test)", "diagonal": True},
-    "pr.csv": {"x": "recall", "ys": ["precision"], "title": "Precision-recall (test)"},
+    "roc.csv": {"x": "fpr", "ys": ["tpr"], "title": "ROC curve (test)", "diagonal": True,
+                "labels": ("false positive rate", "true positive rate")},
+    "pr.csv": {"x": "recall", "ys": ["precision"], "title": "Precision-recall (test)",
+               "labels": ("recall", "precision")},
     "calibration.csv": {"x": "mean_predicted", "ys": ["observed"], "title": "Calibration (test)",
-                        "diagonal": True, "marker": "o"},
+                        "diagonal": True, "marker": "o",
+                        "labels": ("mean predicted probability", "observed late share")},
     "cost_curve.csv": {"x": "threshold", "ys": ["test_cost", "valid_cost"],
-                       "title": "Cost per flight by threshold"},
+                       "title": "Cost per flight by threshold",
+                       "labels": ("threshold", "cost per flight")},
 }  # fmt: skip
 
 

@@ -259,6 +259,17 @@ def test_gate_splits_verdict_from_text(reason: str, passed: bool, text: str) -> 
     assert _gate(reason) == {"passed": passed, "text": text}
 
 
+def test_missing_browser_names_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from capstone.site import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "chromium")
+    reason = browser.missing_browser()
+    assert reason is not None and str(tmp_path / "chromium") in reason
+    assert "apt-get install -y chromium chromium-driver" in reason
+
+
 @pytest.mark.slow
 def test_real_site_in_a_browser(tmp_path: Path) -> None:
     """Open the site built from this clone's reports in headless Chromium and check it."""
