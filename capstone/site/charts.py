@@ -79,12 +79,12 @@ def line_chart(
     fig = new_figure()
     with matplotlib.rc_context(STYLE):
         ax = fig.add_subplot()
-        labels = None if pd.api.types.is_numeric_dtype(table[x]) else table[x].astype(str)
-        xs = table[x] if labels is None else range(len(table))
+        ticks = None if pd.api.types.is_numeric_dtype(table[x]) else table[x].astype(str)
+        xs = table[x] if ticks is None else range(len(table))
         for y in ys:
             ax.plot(xs, table[y], marker=marker, label=y.replace("_", " "), linewidth=2)
-        if labels is not None:  # months such as "2013-09": one tick each, in table order
-            ax.set_xticks(list(xs), list(labels))
+        if ticks is not None:  # months such as "2013-09": one tick each, in table order
+            ax.set_xticks(list(xs), list(ticks))
         if diagonal:
             ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="reference")
         if vline is not None:
