@@ -78,3 +78,33 @@ def add_missing(flights: pd.DataFrame, column: str, share: float, seed: int = 0)
     out = flights.copy()
     out[column] = out[column].mask(_pick(len(out), share, seed))
     return out
+
+
+def swap_label_rates(
+    flights: pd.DataFrame, first: np.ndarray, second: np.ndarray, seed: int = 0
+) -> pd.DataFrame:
+    """Return a copy where two slices trade late rates (labels flipped at random in each).
+
+    Why it matters: this is concept drift: the inputs are the same rows, the overall late
+    rate barely moves, yet what a flight's features say about its delay has changed. Only
+    the monitors that compare scores with outcomes per flight (ranking, calibration per
+    bin) can see it.
+
+    Args:
+        flights: rows with ``late``.
+        first: boolean mask of the first slice (e.g. morning departures).
+        second: boolean mask of the second slice; must not overlap ``first``.
+        seed: which labels are flipped.
+
+    Raises:
+        ValueError: the slices overlap or one is empty.
+    """
+    first, second = np.asarray(first, dtype=bool), np.asarray(second, dtype=bool)
+    if (first & second).any() or not first.any() or not second.any():
+        raise ValueError("the two slices must be non-empty and must not overlap")
+    out = flights.copy()
+    rates = out.loc[first, LABEL].mean(), out.loc[second, LABEL].mean()
+    for mask, rate in ((first, rates[1]), (second, rates[0])):
+        part = set_label_rate(out.loc[mask], float(rate), seed)
+        out.loc[mask, LABEL] = part[LABEL].to_numpy()
+    return out

@@ -78,3 +78,23 @@ def test_injected_missing_values_are_reported_per_feature(
     assert {"plane_age", "plane_seats", "plane_engines"} <= set(entry["missing_features"])
     assert "missing_values" in entry["alerts"]
     assert np.isfinite(entry["drift_share"])
+
+
+def test_swap_label_rates_trades_the_slices_rates_and_keeps_the_inputs() -> None:
+    rng = np.random.default_rng(0)
+    hour = rng.integers(6, 22, 4000)
+    flights = pd.DataFrame({"hour": hour, "late": (rng.random(4000) < hour / 40).astype("int8")})
+    morning, evening = (hour < 10).astype(bool), (hour >= 18).astype(bool)
+    swapped = inject.swap_label_rates(flights, morning, evening, seed=1)
+    before = flights.loc[morning, "late"].mean(), flights.loc[evening, "late"].mean()
+    assert swapped.loc[morning, "late"].mean() == pytest.approx(before[1], abs=1e-3)
+    assert swapped.loc[evening, "late"].mean() == pytest.approx(before[0], abs=1e-3)
+    middle = ~(morning | evening)
+    assert swapped.loc[middle, "late"].equals(flights.loc[middle, "late"])
+    assert swapped["hour"].equals(flights["hour"]) and swapped["late"].dtype == np.int8
+
+
+def test_swap_label_rates_refuses_overlapping_slices() -> None:
+    flights = pd.DataFrame({"late": [0, 1, 0, 1]})
+    with pytest.raises(ValueError, match="must not overlap"):
+        inject.swap_label_rates(flights, np.array([1, 1, 0, 0]), np.array([0, 1, 1, 0]))
