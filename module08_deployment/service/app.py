@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from module06_lifecycle.predictor import Predictor, load_predictor
 from module08_deployment.prediction_log import open_store
+from module08_deployment.service.batcher import MicroBatcher
 from module08_deployment.service.log_writer import PredictionLogWriter
 from module08_deployment.service.metrics import ServiceMetrics
 from module08_deployment.service.middleware import BodySizeLimitMiddleware, MetricsMiddleware
@@ -53,6 +54,14 @@ def load_model(state: ServiceState, predictor: Predictor | None = None) -> None:
     state.metrics.set_model(info.name, info.alias, info.version)
 
 
+def start_batcher(state: ServiceState) -> None:
+    """Start the micro-batcher that feeds the loaded predictor (nothing without a model)."""
+    if (predictor := state.predictor) is not None:
+        state.batcher = MicroBatcher(
+            lambda frame: predictor.predict(frame, validate=False), state.settings.micro_batch_rows
+        ).start()
+
+
 def start_writer(state: ServiceState) -> None:
     """Start the prediction-log writer; a store that cannot open leaves the service unready."""
     s = state.settings
@@ -79,8 +88,11 @@ def create_app(
         app.state.service = state
         threads = threadpool_limits(settings.model_threads)
         load_model(state, predictor)
+        start_batcher(state)
         start_writer(state)
         yield
+        if state.batcher:
+            state.batcher.stop()  # answers the requests already queued
         written = state.writer.stop() if state.writer else 0
         log.info("Prediction log flushed: %s rows written by this process", written)
         threads.restore_original_limits()

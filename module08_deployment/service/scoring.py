@@ -55,9 +55,11 @@ def score_flights(
     """Predict, count the scores, queue the log rows; return one answer per flight.
 
     The pydantic models already enforce the schedule contract, so the predictor skips its
-    own (slower, frame-wide) validation here.
+    own (slower, frame-wide) validation here. The model call goes through the
+    micro-batcher, which scores requests that queue up together.
     """
-    scores = predictor.predict(flights_frame(flights), validate=False)
+    assert state.batcher is not None, "require_predictor checks a model is loaded"
+    scores = state.batcher.predict(flights_frame(flights))
     state.metrics.observe_scores(scores["probability"].tolist(), scores["delayed"].tolist())
     assert state.writer is not None, "require_predictor checks the writer runs"
     state.writer.submit(log_rows(flights, scores, predictor, request_id))

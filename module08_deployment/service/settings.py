@@ -37,6 +37,13 @@ class ServiceSettings(BaseSettings):
     max_batch: int = Field(MAX_BATCH, ge=1, le=MAX_BATCH)
     max_body_bytes: int = Field(1_000_000, ge=1024, le=50_000_000)
     model_threads: int = Field(1, ge=1, le=64, description="OpenMP/BLAS threads per predict")
+    micro_batch_rows: int = Field(
+        64,
+        ge=1,
+        le=MAX_BATCH,
+        description="most flights one model call scores when requests "
+        "queue up (1: one request per call)",
+    )
     log_batch_rows: int = Field(500, ge=1)
     log_flush_seconds: float = Field(0.5, gt=0, le=60)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from module06_lifecycle.predictor import Predictor
+from module08_deployment.service.batcher import MicroBatcher
 from module08_deployment.service.log_writer import PredictionLogWriter
 from module08_deployment.service.metrics import ServiceMetrics
 from module08_deployment.service.settings import ServiceSettings
@@ -24,6 +25,7 @@ class ServiceState:
     metrics: ServiceMetrics
     predictor: Predictor | None = None
     writer: PredictionLogWriter | None = None
+    batcher: MicroBatcher | None = None
     loaded_at: datetime | None = None
     model_error: str | None = "starting"
 
@@ -32,6 +34,8 @@ class ServiceState:
         """The reason the service cannot answer predictions, or None when it can."""
         if self.predictor is None:
             return self.model_error or "no model loaded"
+        if self.batcher is None or not self.batcher.alive:
+            return "the model's micro-batcher is not running"
         if self.writer is None or not self.writer.alive:
             error = self.writer.error if self.writer is not None else "not started"
             return f"the prediction log is not being written ({error})"
