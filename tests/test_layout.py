@@ -188,6 +188,31 @@ def test_notebooks_are_stored_without_outputs() -> None:
     )
 
 
+def run_cached_stages(dvc: dict) -> set[str]:
+    """Stages DVC may restore from its run cache instead of running: those whose every
+    plain out (not a metric or plot) is cached."""
+    cached = set()
+    for name, stage in (dvc.get("stages") or {}).items():
+        outs = [
+            next(iter(o.values())) if isinstance(o, dict) else {} for o in stage.get("outs", [])
+        ]
+        if all((o or {}).get("cache", True) for o in outs):
+            cached.add(name)
+    return cached
+
+
+def test_run_cached_stages_sees_an_uncached_out() -> None:
+    dvc = {"stages": {"a": {"outs": ["x", {"y": {"cache": False}}]}, "b": {"outs": ["z"]}}}
+    assert run_cached_stages(dvc) == {"b"}
+
+
+def test_stages_writing_to_mlflow_always_really_run() -> None:
+    """A stage restored from the run cache skips its command: no MLflow run, no registry
+    version. After `make clean` the serving step would then find no champion."""
+    cached = run_cached_stages(yaml.safe_load((ROOT / "dvc.yaml").read_text()))
+    assert not cached & {"train", "register", "monitor"}, cached
+
+
 @pytest.mark.skipif(not (ROOT / "dvc.yaml").exists(), reason="dvc.yaml not written yet")
 def test_dvc_params_exist_in_params() -> None:
     keys = dvc_param_keys(yaml.safe_load((ROOT / "dvc.yaml").read_text()))
