@@ -56,3 +56,18 @@ def test_readme_lock_command_matches_makefile() -> None:
     assert recipe, "the Makefile has no lock target"
     command = recipe.group(1).replace("$(BIN)/", "").replace("$(LOCK)", "requirements.lock")
     assert command in (ROOT / "README.md").read_text(), f"README should show: {command}"
+
+
+def labs_commands() -> set[str]:
+    from typer.main import get_command
+
+    from capstone.cli import app
+
+    return set(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
+def test_labs_commands_in_docs_exist(page: Path) -> None:
+    used = set(re.findall(r"`(?:\.venv/bin/)?labs ([a-z]+)", page.read_text()))
+    unknown = sorted(used - labs_commands())
+    assert not unknown, f"{page.name} mentions labs commands the CLI lacks: {unknown}"
