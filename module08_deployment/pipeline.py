@@ -13,6 +13,7 @@ temporary one and stops it at exit).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +76,21 @@ def month_report(
     scored = score_task(predictor, flights)
     labels = flights.get(LABEL)
     return summarise_task(scored, labels)
+
+
+def start_local_api() -> threading.Thread:
+    """Start Prefect's temporary local server in a background thread; ``join()`` it later.
+
+    Why it matters: with no ``PREFECT_API_URL``, the first flow run starts a local server
+    in a subprocess and waits for it (tens of seconds on a busy 2-core machine, most of it
+    importing the server and creating its database). Started early, it boots on the other
+    core while the notebook works; the flow then finds it running.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+
+    thread = threading.Thread(target=SubprocessASGIServer().start, daemon=True)
+    thread.start()
+    return thread
 
 
 class FlakyReader:

@@ -7,7 +7,13 @@ import pytest
 
 from module04_ml_fundamentals.features import add_label
 from module06_lifecycle.fixtures import TinySetup
-from module08_deployment.pipeline import FlakyReader, month_report, read_month, summarise_scores
+from module08_deployment.pipeline import (
+    FlakyReader,
+    month_report,
+    read_month,
+    start_local_api,
+    summarise_scores,
+)
 
 
 def test_read_month_keeps_one_month(tiny_flights: pd.DataFrame, tmp_path: Path) -> None:
@@ -53,3 +59,18 @@ def test_month_report_flow_summarises_a_month(tiny_setup: TinySetup, tmp_path: P
     assert got["flights"] == len(november)
     assert got["late_share"] == round(float(november["late"].mean()), 4)
     assert 0 <= got["flag_rate"] <= 1
+
+
+def test_start_local_api_starts_the_server_in_another_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from prefect.server.api.server import SubprocessASGIServer
+
+    started = []
+    monkeypatch.setattr(SubprocessASGIServer, "start",
+                        lambda self: started.append(threading.current_thread()))  # fmt: skip
+    thread = start_local_api()
+    thread.join(timeout=10)
+    assert started == [thread] and thread is not threading.main_thread()
