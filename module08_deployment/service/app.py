@@ -58,7 +58,9 @@ def start_batcher(state: ServiceState) -> None:
     """Start the micro-batcher that feeds the loaded predictor (nothing without a model)."""
     if (predictor := state.predictor) is not None:
         state.batcher = MicroBatcher(
-            lambda frame: predictor.predict(frame, validate=False), state.settings.micro_batch_rows
+            lambda frame: predictor.predict(frame, validate=False),
+            state.settings.micro_batch_rows,
+            state.metrics.model_call_rows.observe,
         ).start()
 
 

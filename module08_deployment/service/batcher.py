@@ -31,11 +31,15 @@ class MicroBatcher:
     Args:
         score: Scores a frame and returns one row per input row, in order.
         max_rows: The most rows one call gets (a bigger single request is scored alone).
+        observe: Called with the row count of every model call (the service's metrics).
     """
 
-    def __init__(self, score: Score, max_rows: int = 64) -> None:
+    def __init__(
+        self, score: Score, max_rows: int = 64, observe: Callable[[int], None] | None = None
+    ) -> None:
         self._score = score
         self.max_rows = max_rows
+        self._observe = observe
         self._queue: queue.Queue[tuple[pd.DataFrame, Future] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="micro-batcher", daemon=True)
         self.calls = 0  # model calls made, for tests and the benchmark
@@ -97,6 +101,8 @@ class MicroBatcher:
                 self._score_batch([item])
             return
         self.calls, self.rows = self.calls + 1, self.rows + len(scores)
+        if self._observe is not None:
+            self._observe(len(scores))
         start = 0
         for frame, done in batch:
             done.set_result(scores.iloc[start : start + len(frame)].reset_index(drop=True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000)
 SCORE_BUCKETS = tuple(round(b / 20, 2) for b in range(1, 21))  # 0.05, 0.10, ..., 1.0
 
 
@@ -49,6 +50,12 @@ class ServiceMetrics:
             "labs_prediction_log_rows",
             "Prediction-log rows by outcome (failed rows are retried)",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.model_call_rows = Histogram(
+            "labs_model_call_rows",
+            "Flights scored per model call (above 1: requests shared a call, micro-batching)",
+            buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
         self.log_backlog = Gauge(

@@ -247,6 +247,7 @@ def test_metrics_count_routes_statuses_scores_and_version(client: TestClient) ->
         'labs_http_request_duration_seconds_bucket{le="0.5",method="POST",route="/predict"' in text
     )
     assert "labs_prediction_score_count 1.0" in text
+    assert "labs_model_call_rows_count 1.0" in text  # the 422 never reached the model
     assert 'labs_model_version{alias="champion",name="tiny-flight-delay"} 1.0' in text
 
 

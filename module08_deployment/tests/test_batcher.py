@@ -44,7 +44,8 @@ def submit_while_busy(batcher: MicroBatcher, scorer: SlowScorer, frames: list) -
 
 
 def test_queued_requests_share_one_call_and_get_their_own_rows(scorer: SlowScorer) -> None:
-    batcher = MicroBatcher(scorer, max_rows=64).start()
+    observed: list[int] = []
+    batcher = MicroBatcher(scorer, max_rows=64, observe=observed.append).start()
     frames = [frame(i, 10 * i) for i in range(1, 9)]
     results = submit_while_busy(batcher, scorer, frames)
     batcher.stop()
@@ -52,6 +53,7 @@ def test_queued_requests_share_one_call_and_get_their_own_rows(scorer: SlowScore
         assert result["score"].tolist() == (f["x"] * 2).tolist()
     assert sorted(scorer.sizes) == [2, 14]  # one request alone, then the seven that queued
     assert (batcher.calls, batcher.rows) == (2, 16)
+    assert observed == scorer.sizes
 
 
 def test_a_lone_request_is_scored_at_once(scorer: SlowScorer) -> None:
