@@ -75,7 +75,7 @@ def test_dockerignore_keeps_data_stores_and_venv_out() -> None:
 
 def test_compose_has_the_stack_with_healthchecks(compose: dict) -> None:
     services = compose["services"]
-    assert {"api", "mlflow", "postgres", "minio", "prometheus"} <= set(services)
+    assert {"api", "mlflow", "postgres", "minio", "prometheus", "grafana"} <= set(services)
     lacking = [n for n, s in services.items() if "healthcheck" not in s and n != "minio-init"]
     assert not lacking, f"services without a healthcheck: {lacking}"
     assert "/ready" in " ".join(services["api"]["healthcheck"]["test"])
@@ -114,11 +114,32 @@ def test_compose_variables_are_all_in_env_example(compose: dict) -> None:
     assert all("change-me" in v for k, v in env_example().items() if "PASSWORD" in k)
 
 
-def test_prometheus_scrapes_the_api_metrics() -> None:
-    config = yaml.safe_load((DOCKER / "prometheus.yml").read_text())
+def test_prometheus_scrapes_the_api_metrics_and_loads_the_alerts(compose: dict) -> None:
+    folder = DOCKER / "prometheus"
+    config = yaml.safe_load((folder / "prometheus.yml").read_text())
     job = config["scrape_configs"][0]
     assert job["metrics_path"] == "/metrics"
     assert job["static_configs"][0]["targets"] == ["api:8000"]
+    assert all((folder / rules).is_file() for rules in config["rule_files"])
+    assert "./prometheus:/etc/prometheus:ro" in compose["services"]["prometheus"]["volumes"]
+
+
+def test_grafana_mounts_the_provisioning_and_the_dashboards(compose: dict) -> None:
+    volumes = compose["services"]["grafana"]["volumes"]
+    for volume in volumes:
+        source = volume.split(":")[0]
+        assert (DOCKER / source).is_dir(), f"{source} does not exist"
+    provider = yaml.safe_load((DOCKER / "grafana/provisioning/dashboards/labs.yml").read_text())
+    assert f"./grafana/dashboards:{provider['providers'][0]['options']['path']}:ro" in volumes
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
+def test_promtool_accepts_the_prometheus_config_and_its_rules() -> None:
+    config = DOCKER / "prometheus" / "prometheus.yml"
+    done = subprocess.run(["promtool", "check", "config", str(config)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Checking docker/prometheus/alerts.yml" in done.stdout or "alerts.yml" in done.stdout
 
 
 def test_image_test_script_is_valid_bash() -> None:
