@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -13,10 +14,12 @@ class SlowScorer:
     """Doubles ``x``; the first call waits until released, so requests queue behind it."""
 
     def __init__(self) -> None:
+        self.entered = threading.Event()
         self.release = threading.Event()
         self.sizes: list[int] = []
 
     def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
+        self.entered.set()
         self.release.wait(10)
         if (frame["x"] < 0).any():
             raise ValueError("negative x")
@@ -33,12 +36,21 @@ def scorer() -> SlowScorer:
     return SlowScorer()
 
 
+def wait_for(condition: object, seconds: float = 10.0) -> None:
+    """Poll ``condition()`` until true; fail (never hang) after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
 def submit_while_busy(batcher: MicroBatcher, scorer: SlowScorer, frames: list) -> list:
-    """Send ``frames`` from many threads while the model is busy, then release it."""
+    """Send the first frame, and the others once the model is busy with it; then release."""
     with ThreadPoolExecutor(len(frames)) as pool:
-        futures = [pool.submit(batcher.predict, f) for f in frames]
-        while batcher._queue.qsize() < len(frames) - 1:  # the first is being scored
-            threading.Event().wait(0.01)
+        futures = [pool.submit(batcher.predict, frames[0])]
+        assert scorer.entered.wait(10), "the first request never reached the model"
+        futures += [pool.submit(batcher.predict, f) for f in frames[1:]]
+        wait_for(lambda: batcher._queue.qsize() == len(frames) - 1)
         scorer.release.set()
         return [f.exception() or f.result() for f in futures]
 
@@ -82,9 +94,10 @@ def test_only_the_request_that_breaks_the_model_gets_the_error(scorer: SlowScore
 def test_stop_answers_what_is_queued_then_refuses(scorer: SlowScorer) -> None:
     batcher = MicroBatcher(scorer).start()
     with ThreadPoolExecutor(3) as pool:
-        futures = [pool.submit(batcher.predict, frame(i)) for i in range(3)]
-        while batcher._queue.qsize() < 2:
-            threading.Event().wait(0.01)
+        futures = [pool.submit(batcher.predict, frame(0))]
+        assert scorer.entered.wait(10)
+        futures += [pool.submit(batcher.predict, frame(i)) for i in (1, 2)]
+        wait_for(lambda: batcher._queue.qsize() == 2)
         stopper = pool.submit(batcher.stop)
         scorer.release.set()
         stopper.result()
