@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ import pytest
 from labs_common import paths
 from labs_common.data import apply_dtypes
 from labs_common.tooling import configure_offline
+
+if TYPE_CHECKING:
+    from module06_lifecycle.fixtures import TinySetup
 
 #: The store the session started with (the repo's own, or the one the user exported).
 SESSION_MLFLOW_URI = configure_offline()["MLFLOW_TRACKING_URI"]
@@ -124,3 +128,19 @@ def mlflow_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     yield uri
     mlflow.set_tracking_uri(None)
     mlflow.set_registry_uri(None)
+
+
+@pytest.fixture(scope="session")
+def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> TinySetup:
+    """A tiny real model, fitted once per session, as a folder and in a SQLite registry
+    (the serving tests of modules 06 and 08 share it)."""
+    from module06_lifecycle.fixtures import shared_tiny_setup
+
+    return shared_tiny_setup(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def tiny_registry(tiny_setup: TinySetup, monkeypatch: pytest.MonkeyPatch) -> TinySetup:
+    """Point MLFLOW_TRACKING_URI at the tiny registry for one test."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tiny_setup.tracking_uri)
+    return tiny_setup

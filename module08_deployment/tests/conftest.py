@@ -12,22 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from module06_lifecycle.fixtures import TinySetup, shared_tiny_setup
+from module06_lifecycle.fixtures import TinySetup
 from module08_deployment.server import free_port
 from module08_deployment.service.app import create_app
 from module08_deployment.service.settings import ServiceSettings
-
-
-@pytest.fixture(scope="session")
-def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> TinySetup:
-    return shared_tiny_setup(tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture
-def tiny_registry(tiny_setup: TinySetup, monkeypatch: pytest.MonkeyPatch) -> TinySetup:
-    """Point MLFLOW_TRACKING_URI at the tiny registry for one test."""
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", tiny_setup.tracking_uri)
-    return tiny_setup
 
 
 @pytest.fixture
