@@ -23,8 +23,9 @@ from PIL import Image
 
 log = logging.getLogger(__name__)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+#: Debian's paths; elsewhere (GitHub's runners ship Google Chrome) set the two variables.
+CHROMIUM = Path(os.environ.get("LABS_CHROME", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("LABS_CHROMEDRIVER", "/usr/bin/chromedriver"))
 #: A projector-sized window: 1280 CSS pixels wide.
 WINDOW = (1280, 900)
 FLAGS = [
@@ -38,8 +39,8 @@ def missing_browser() -> str | None:
     """Return why the browser cannot start here, or None when it can."""
     absent = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if absent:
-        return (f"{' and '.join(absent)} not installed; "
-                "run as root: apt-get install -y chromium chromium-driver")  # fmt: skip
+        return (f"{' and '.join(absent)} not installed; run as root: apt-get install -y "
+                "chromium chromium-driver (or set LABS_CHROME and LABS_CHROMEDRIVER)")  # fmt: skip
     return None
 
 
