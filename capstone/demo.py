@@ -20,6 +20,7 @@ from pathlib import Path
 from rich.panel import Panel
 from rich.table import Table
 
+from capstone.summary import WHERE_TO_LOOK, headline, monitoring_line, summary_table
 from labs_common import paths
 from labs_common.logs import console
 
@@ -51,8 +52,6 @@ def dvc(*args: str, root: Path = paths.ROOT) -> None:
 def run_pipeline(root: Path) -> str:
     """ingest -> validate -> features -> split -> train -> evaluate -> register."""
     dvc("repro", "register", root=root)
-    from capstone.summary import headline
-
     return headline(root / "reports")
 
 
@@ -85,8 +84,6 @@ def check_service(root: Path) -> str:
 def run_monitoring(root: Path) -> str:
     """Replay Sep-Dec through the monitors (module 09), then read the loop's decisions."""
     dvc("repro", "monitor", root=root)
-    from capstone.summary import monitoring_line
-
     return monitoring_line(root / "reports" / "monitoring" / "summary.json")
 
 
@@ -163,8 +160,6 @@ def timing_table(timings: Sequence[Timing]) -> Table:
 
 def main(step_by_step: bool = False, root: Path = paths.ROOT) -> list[Timing]:
     """Run the demo, then print the timings, the headline figures and where to look."""
-    from capstone.summary import WHERE_TO_LOOK, summary_table
-
     console.rule("[bold]labs demo: the capstone end to end")
     timings = run_steps(STEPS, root, ask_to_continue if step_by_step else None)
     console.print(timing_table(timings))
