@@ -6,6 +6,11 @@ The monitor stage (a four-month replay with retraining) has its own benchmark un
 Run with ``make bench``. The clean run happens in a fresh copy of the repository (see
 ``capstone.sandbox``), so the workspace is untouched. Targets from the pipeline issue:
 clean run within 3x the bare fit+load and under 90 s on 2 cores; no-op under 3 s.
+
+Two "bare" figures, because the search fits every grid candidate: the chosen model fitted
+once (the issue's literal yardstick) and the same search done bare, in this process, with
+no DVC, MLflow, validation or evaluation (what the pipeline's machinery should be compared
+with). The report gives the clean run's ratio to each.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from labs_common import paths
 from labs_common.config import load_params
 from labs_common.data import write_text
 from module04_ml_fundamentals.features import LABEL
-from module04_ml_fundamentals.train import build_pipeline
+from module04_ml_fundamentals.train import build_pipeline, search
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 
@@ -54,6 +59,26 @@ def bare_fit(root: Path) -> float:
     return _timed(fit)
 
 
+def bare_search(root: Path) -> float:
+    """Load the training and validation months and run the train stage's search, bare."""
+    params = load_params(root / "params.yaml")
+
+    def fit() -> None:
+        processed = root / "data" / "processed"
+        search(
+            pd.read_parquet(processed / "train.parquet"),
+            pd.read_parquet(processed / "valid.parquet"),
+            getattr(params.train.search, params.train.model),
+            kind=params.train.model,
+            weather_path=str(root / "data/raw/weather.parquet"),
+            planes_path=str(root / "data/raw/planes.parquet"),
+            use_weather=params.features.use_weather,
+            seed=params.train.seed,
+        )
+
+    return _timed(fit)
+
+
 STAGES = ("ingest", "validate", "features", "split", "train", "evaluate", "register")
 
 
@@ -72,6 +97,7 @@ def run() -> dict:
         clean = _timed(lambda: dvc(root, "repro", "register"))
         noop = _timed(lambda: dvc(root, "repro", "register"))
         bare = bare_fit(root)
+        bare_all = bare_search(root)
         stages = stage_seconds(root)
         candidates = json.loads((root / "reports" / "train.json").read_text())["candidates"]
     return {
@@ -80,12 +106,19 @@ def run() -> dict:
             "python": platform.python_version(),
             "system": platform.system(),
         },
-        "seconds": {"clean_repro": clean, "noop_repro": noop, "bare_fit_and_load": bare},
+        "seconds": {
+            "clean_repro": clean,
+            "noop_repro": noop,
+            "bare_fit_and_load": bare,
+            "bare_search_and_load": bare_all,
+        },
         "stage_seconds": stages,
         "grid_candidates": candidates,
         "ratio_clean_to_bare": round(clean / bare, 2),
+        "ratio_clean_to_bare_search": round(clean / bare_all, 2),
         "targets": {
             "clean_within_3x_bare": clean <= 3 * bare,
+            "clean_within_3x_bare_search": clean <= 3 * bare_all,
             "clean_under_90s": clean < 90,
             "noop_under_3s": noop < 3,
         },
@@ -101,10 +134,14 @@ def to_markdown(result: dict) -> str:
                 "| scenario | seconds | target | met |",
                 "|---|---:|---|---|",
                 f"| clean `dvc repro` ({result['grid_candidates']} grid fits) | {s['clean_repro']} "
-                f"| < 90 s and <= 3x bare ({result['ratio_clean_to_bare']}x) "
-                f"| {t['clean_under_90s'] and t['clean_within_3x_bare']} |",
+                f"| < 90 s | {t['clean_under_90s']} |",
                 f"| no-op `dvc repro` | {s['noop_repro']} | < 3 s | {t['noop_under_3s']} |",
-                f"| bare load + fit | {s['bare_fit_and_load']} | - | - |",
+                f"| bare load + the same search | {s['bare_search_and_load']} "
+                f"| clean <= 3x this ({result['ratio_clean_to_bare_search']}x) "
+                f"| {t['clean_within_3x_bare_search']} |",
+                f"| bare load + one fit of the chosen model | {s['bare_fit_and_load']} "
+                f"| clean <= 3x this ({result['ratio_clean_to_bare']}x) "
+                f"| {t['clean_within_3x_bare']} |",
                 "\nEach stage re-run alone (`dvc repro -s -f`), in seconds:\n",
                 "| " + " | ".join(result["stage_seconds"]) + " |",
                 "|" + "---:|" * len(result["stage_seconds"]),
