@@ -35,9 +35,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import TargetEncoder
 
+from benchmarks import save_results
 from labs_common import paths
 from labs_common.config import load_params
-from labs_common.data import write_text
 from module04_ml_fundamentals import features as F
 from module04_ml_fundamentals.train import build_classifier
 
@@ -242,9 +242,7 @@ def to_markdown(result: dict) -> str:
 
 def main() -> None:
     result = run()
-    write_text(json.dumps(result, indent=2) + "\n", RESULTS / "features.json")
-    write_text(to_markdown(result), RESULTS / "features.md")
-    print(to_markdown(result))  # noqa: T201 - the benchmark's report to the terminal
+    save_results(result, to_markdown(result), RESULTS / "features")
 
 
 if __name__ == "__main__":

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import save_results
 from capstone.sandbox import copy_repo, dvc
 from labs_common import paths
 from labs_common.config import load_params
-from labs_common.data import write_text
 from module04_ml_fundamentals.features import LABEL
 from module04_ml_fundamentals.train import build_pipeline, search
 
@@ -155,9 +155,7 @@ def to_markdown(result: dict) -> str:
 
 def main() -> None:
     result = run()
-    write_text(json.dumps(result, indent=2) + "\n", RESULTS / "pipeline.json")
-    write_text(to_markdown(result), RESULTS / "pipeline.md")
-    print(to_markdown(result))  # noqa: T201 - the benchmark's report to the terminal
+    save_results(result, to_markdown(result), RESULTS / "pipeline")
 
 
 if __name__ == "__main__":

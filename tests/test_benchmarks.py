@@ -6,11 +6,14 @@ a few rows, that what they measure is what their tables say.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from benchmarks import features as bench_features
 from benchmarks import pipeline as bench_pipeline
+from benchmarks import save_results
 
 
 @pytest.fixture
@@ -84,3 +87,10 @@ def test_pipeline_table_reports_both_ratios():
     table = bench_pipeline.to_markdown(result)
     assert "| bare load + the same search | 20.0 | clean <= 3x this (2.3x) | True |" in table
     assert "(4.6x) | False |" in table
+
+
+def test_save_results_writes_json_and_markdown_side_by_side(tmp_path, capsys):
+    save_results({"seconds": 1.5}, "| a |\n", tmp_path / "out" / "bench")
+    assert json.loads((tmp_path / "out" / "bench.json").read_text()) == {"seconds": 1.5}
+    assert (tmp_path / "out" / "bench.md").read_text() == "| a |\n"
+    assert "| a |" in capsys.readouterr().out
