@@ -40,41 +40,39 @@ def _timed(fn: object) -> float:
     return round(time.perf_counter() - start, 2)
 
 
+def _pipeline_args(root: Path) -> dict:
+    """What the train stage passes to module 04's pipeline, read from the copy's params."""
+    params = load_params(root / "params.yaml")
+    return {
+        "kind": params.train.model,
+        "weather_path": str(root / "data/raw/weather.parquet"),
+        "planes_path": str(root / "data/raw/planes.parquet"),
+        "use_weather": params.features.use_weather,
+        "seed": params.train.seed,
+    }
+
+
 def bare_fit(root: Path) -> float:
     """Load the training months and fit the chosen model once, nothing else."""
     best = json.loads((root / "reports" / "train.json").read_text())["best_params"]
-    params = load_params(root / "params.yaml")
+    args = _pipeline_args(root)
 
     def fit() -> None:
         train = pd.read_parquet(root / "data" / "processed" / "train.parquet")
-        build_pipeline(
-            params.train.model,
-            weather_path=str(root / "data/raw/weather.parquet"),
-            planes_path=str(root / "data/raw/planes.parquet"),
-            use_weather=params.features.use_weather,
-            seed=params.train.seed,
-            **best,
-        ).fit(train, train[LABEL])
+        build_pipeline(**args, **best).fit(train, train[LABEL])
 
     return _timed(fit)
 
 
 def bare_search(root: Path) -> float:
     """Load the training and validation months and run the train stage's search, bare."""
-    params = load_params(root / "params.yaml")
+    args = _pipeline_args(root)
+    grid = getattr(load_params(root / "params.yaml").train.search, args["kind"])
 
     def fit() -> None:
         processed = root / "data" / "processed"
-        search(
-            pd.read_parquet(processed / "train.parquet"),
-            pd.read_parquet(processed / "valid.parquet"),
-            getattr(params.train.search, params.train.model),
-            kind=params.train.model,
-            weather_path=str(root / "data/raw/weather.parquet"),
-            planes_path=str(root / "data/raw/planes.parquet"),
-            use_weather=params.features.use_weather,
-            seed=params.train.seed,
-        )
+        train, valid = (pd.read_parquet(processed / f"{p}.parquet") for p in ("train", "valid"))
+        search(train, valid, grid, **args)
 
     return _timed(fit)
 
