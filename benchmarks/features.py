@@ -24,6 +24,7 @@ Run with ``python -m benchmarks.features`` (about three minutes on 2 cores); res
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import time
@@ -41,17 +42,18 @@ from labs_common.config import load_params
 from module04_ml_fundamentals import features as F
 from module04_ml_fundamentals.train import build_classifier
 
+log = logging.getLogger(__name__)
+
 RESULTS = paths.ROOT / "benchmarks" / "results"
 PARTS = ("train", "valid", "test")
 
 
 def _schedule(flights: pd.DataFrame) -> pd.DataFrame:
     """The published schedule (every flight, cancelled ones too) with day and hour keys."""
-    s = flights[F.SCHEDULE_COLUMNS].assign(
+    return flights[F.SCHEDULE_COLUMNS].assign(
         date=pd.to_datetime(flights[["year", "month", "day"]]),
         hour=flights["sched_dep_time"] // 100,
     )
-    return s
 
 
 def congestion(schedule: pd.DataFrame) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -141,7 +143,9 @@ def _keys(X: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _matrices(parts: dict[str, pd.DataFrame], adders: list[Callable], encode: bool, fitted):
+def _matrices(
+    parts: dict[str, pd.DataFrame], adders: list[Callable], encode: bool, fitted: F.FlightFeatures
+) -> dict[str, pd.DataFrame]:
     """Feature matrices of the three parts: the capstone's columns plus the candidates'."""
     out = {}
     for name, X in parts.items():
@@ -177,13 +181,13 @@ def run() -> dict:
     parts = {n: pd.read_parquet(paths.PROCESSED / f"{n}.parquet") for n in PARTS}
     schedule = _schedule(pd.read_parquet(paths.RAW / "flights.parquet"))
     fitted = F.FlightFeatures(
-        str(paths.RAW / "weather.parquet"), str(paths.RAW / "planes.parquet")
+        str(paths.RAW / "weather.parquet"),
+        str(paths.RAW / "planes.parquet"),
+        use_weather=params.features.use_weather,
     ).fit(parts["train"])
-    adders = {
-        "congestion": congestion(schedule),
-        "rotation": rotation(schedule),
-        "weather around departure": weather_around(fitted),
-    }
+    adders = {"congestion": congestion(schedule), "rotation": rotation(schedule)}
+    if params.features.use_weather:  # the ablation setting has no weather grid to widen
+        adders["weather around departure"] = weather_around(fitted)
     train_json = json.loads((paths.REPORTS / "train.json").read_text())
     best = train_json["best_params"]
 
@@ -207,7 +211,7 @@ def run() -> dict:
         clf = model(**over).fit(X["train"], parts["train"][F.LABEL])
         rows.append({"candidate": label, **_score(clf, X, parts),
                      "seconds": round(time.perf_counter() - start, 1)})  # fmt: skip
-        print(rows[-1], flush=True)  # noqa: T201 - progress of a minutes-long benchmark
+        log.info("%s", rows[-1])
 
     start = time.perf_counter()
     X = _matrices(parts, [], False, fitted)
@@ -246,7 +250,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from labs_common.logs import setup_logging
     from labs_common.tooling import configure_offline
 
+    setup_logging()
     configure_offline()
     main()
