@@ -94,3 +94,18 @@ def test_save_results_writes_json_and_markdown_side_by_side(tmp_path, capsys):
     assert json.loads((tmp_path / "out" / "bench.json").read_text()) == {"seconds": 1.5}
     assert (tmp_path / "out" / "bench.md").read_text() == "| a |\n"
     assert "| a |" in capsys.readouterr().out
+
+
+def test_recent_late_shares_use_only_the_days_before(schedule):
+    day1 = schedule.assign(late=[1, 0, 0, 1])
+    day2 = schedule.assign(day=2, late=[1, 1, 1, 1])
+    labelled = pd.concat([day1, day2], ignore_index=True)
+    shares = bench_features.recent_late_shares(labelled, prior=0.5, weight=2.0)(labelled)
+    assert shares.iloc[:4].isna().all().all()  # nothing is known before the first day
+    # Day 2 sees day 1 only: 2 late of 4, pulled toward 0.5 by 2 flights -> 0.5.
+    assert shares.loc[4, "late_nyc_1d"] == pytest.approx((2 + 1) / (4 + 2))
+    # JFK on day 1: 1 late of 3 -> (1 + 1) / (3 + 2).
+    assert shares.loc[4, "late_origin_7d"] == pytest.approx(2 / 5)
+    flipped = labelled.assign(late=labelled["late"].where(labelled["day"] == 1, 0))
+    again = bench_features.recent_late_shares(flipped, prior=0.5, weight=2.0)(flipped)
+    pd.testing.assert_frame_equal(shares, again)  # a day's own outcomes never leak into it
