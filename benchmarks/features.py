@@ -18,9 +18,11 @@ figures anyone can re-run:
   day, New-York-wide and by origin, carrier and destination; known the evening before, but
   only with a daily feed of outcomes, which the capstone's self-contained model lacks;
 - the capstone's features on the training *and* validation months (more recent data),
-  and two other model sizes.
+  and two other model sizes;
+- a month-by-month backtest of the recent late shares (May to October, each month scored
+  by a model trained on the months before it), to see whether their gain holds.
 
-Run with ``python -m benchmarks.features`` (about three minutes on 2 cores); results in
+Run with ``python -m benchmarks.features`` (about four minutes on 2 cores); results in
 ``benchmarks/results/features.{json,md}``. It needs ``dvc repro split`` first.
 """
 
@@ -226,6 +228,35 @@ def _score(model: HistGradientBoostingClassifier, X: dict, parts: dict) -> dict[
     }
 
 
+def backtest(
+    labelled: pd.DataFrame, fitted: F.FlightFeatures, model: Callable, months: list[int]
+) -> list[dict]:
+    """Score each month with a model trained on every month before it, without and with
+    the recent late shares: does their gain hold month after month, or only in one period?
+
+    Only months before the test months take part, so this is a fair way to decide.
+    """
+    rows = []
+    for month in months:
+        before, target = labelled[labelled["month"] < month], labelled[labelled["month"] == month]
+        parts = {"train": before, "valid": target, "test": target}
+        scores = {}
+        for name, adders in (
+            ("base", []),
+            ("recent", [recent_late_shares(labelled, float(before[F.LABEL].mean()))]),
+        ):
+            X = _matrices(parts, adders, False, fitted)
+            clf = model().fit(X["train"], before[F.LABEL])
+            scores[name] = round(
+                roc_auc_score(target[F.LABEL], clf.predict_proba(X["valid"])[:, 1]), 4
+            )
+        rows.append({"month": month, "base_roc_auc": scores["base"],
+                     "recent_roc_auc": scores["recent"],
+                     "gain": round(scores["recent"] - scores["base"], 4)})  # fmt: skip
+        log.info("backtest %s", rows[-1])
+    return rows
+
+
 def run() -> dict:
     """Fit every candidate and return the scores, in one process."""
     params = load_params()
@@ -276,11 +307,13 @@ def run() -> dict:
     rows.append({"candidate": "capstone's features, trained on train + validation months",
                  "valid_roc_auc": None, "test_roc_auc": _score(clf, X, parts)["test_roc_auc"],
                  "seconds": round(time.perf_counter() - start, 1)})  # fmt: skip
+    first_test = min(params.split.test_months)
     return {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "model": {"kind": "hgb", **best},
         "goal_test_roc_auc": 0.72,
         "candidates": rows,
+        "recent_shares_backtest": backtest(labelled, fitted, model, list(range(5, first_test))),
     }
 
 
@@ -293,6 +326,16 @@ def to_markdown(result: dict) -> str:
         valid = "-" if r["valid_roc_auc"] is None else f"{r['valid_roc_auc']:.4f}"
         test = f"{r['test_roc_auc']:.4f}" + (" (best)" if r["test_roc_auc"] == top else "")
         lines.append(f"| {r['candidate']} | {valid} | {test} | {r['seconds']} |")
+    months = result["recent_shares_backtest"]
+    lines += [
+        "\nRecent late shares, month by month (trained on every earlier month; the test "
+        "months take no part):\n",
+        "| month | without | with | gain |",
+        "|---:|---:|---:|---:|",
+        *(f"| {m['month']} | {m['base_roc_auc']:.4f} | {m['recent_roc_auc']:.4f} "
+          f"| {m['gain']:+.4f} |" for m in months),
+        f"| mean | | | {sum(m['gain'] for m in months) / max(len(months), 1):+.4f} |",
+    ]  # fmt: skip
     lines.append(
         f"\nGoal: test ROC AUC {result['goal_test_roc_auc']}. Machine: "
         f"{result['machine']['cpus']} CPUs, Python {result['machine']['python']}."

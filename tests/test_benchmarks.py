@@ -59,9 +59,15 @@ def test_feature_table_marks_the_best_test_score():
             {"candidate": "more", "valid_roc_auc": None, "test_roc_auc": 0.71, "seconds": 12},
         ],
     }
+    result["recent_shares_backtest"] = [
+        {"month": 5, "base_roc_auc": 0.74, "recent_roc_auc": 0.73, "gain": -0.01},
+        {"month": 6, "base_roc_auc": 0.73, "recent_roc_auc": 0.76, "gain": 0.03},
+    ]
     table = bench_features.to_markdown(result)
     assert "| more | - | 0.7100 (best) | 12 |" in table
     assert "0.7000 (best)" not in table
+    assert "| 5 | 0.7400 | 0.7300 | -0.0100 |" in table
+    assert "| mean | | | +0.0100 |" in table
 
 
 def test_pipeline_table_reports_both_ratios():
