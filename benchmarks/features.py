@@ -197,13 +197,15 @@ def _keys(X: pd.DataFrame) -> pd.DataFrame:
 
 
 def _matrices(
-    parts: dict[str, pd.DataFrame], adders: list[Callable], encode: bool, fitted: F.FlightFeatures
+    parts: dict[str, pd.DataFrame],
+    base: dict[str, pd.DataFrame],
+    adders: list[Callable],
+    encode: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """Feature matrices of the three parts: the capstone's columns plus the candidates'."""
-    out = {}
-    for name, X in parts.items():
-        cols = [fitted.transform(X), *(add(X) for add in adders)]
-        out[name] = pd.concat(cols, axis=1)
+    """Feature matrices of each part: the capstone's columns (``base``, computed once by the
+    caller) plus the candidates'."""
+    out = {name: pd.concat([base[name], *(add(X) for add in adders)], axis=1)
+           for name, X in parts.items()}  # fmt: skip
     if encode:
         enc = TargetEncoder(target_type="binary", random_state=0)
         keys = {name: _keys(X) for name, X in parts.items()}
@@ -236,16 +238,19 @@ def backtest(
 
     Only months before the test months take part, so this is a fair way to decide.
     """
+    features = fitted.transform(labelled)  # the capstone's columns, once for every month
     rows = []
     for month in months:
-        before, target = labelled[labelled["month"] < month], labelled[labelled["month"] == month]
-        parts = {"train": before, "valid": target, "test": target}
+        is_before, is_target = labelled["month"] < month, labelled["month"] == month
+        before, target = labelled[is_before], labelled[is_target]
+        parts = {"train": before, "valid": target}
+        base = {"train": features[is_before], "valid": features[is_target]}
         scores = {}
         for name, adders in (
             ("base", []),
             ("recent", [recent_late_shares(labelled, float(before[F.LABEL].mean()))]),
         ):
-            X = _matrices(parts, adders, False, fitted)
+            X = _matrices(parts, base, adders)
             clf = model().fit(X["train"], before[F.LABEL])
             scores[name] = round(
                 roc_auc_score(target[F.LABEL], clf.predict_proba(X["valid"])[:, 1]), 4
@@ -267,6 +272,7 @@ def run() -> dict:
         str(paths.RAW / "planes.parquet"),
         use_weather=params.features.use_weather,
     ).fit(parts["train"])
+    base = {n: fitted.transform(X) for n, X in parts.items()}
     labelled = pd.read_parquet(paths.INTERIM / "flights_labelled.parquet")
     adders = {"congestion": congestion(schedule), "rotation": rotation(schedule)}
     if params.features.use_weather:  # the ablation setting has no weather grid to widen
@@ -294,14 +300,14 @@ def run() -> dict:
     rows = []
     for label, names, encode, over in candidates:
         start = time.perf_counter()
-        X = _matrices(parts, [(adders | recent)[n] for n in names], encode, fitted)
+        X = _matrices(parts, base, [(adders | recent)[n] for n in names], encode)
         clf = model(**over).fit(X["train"], parts["train"][F.LABEL])
         rows.append({"candidate": label, **_score(clf, X, parts),
                      "seconds": round(time.perf_counter() - start, 1)})  # fmt: skip
         log.info("%s", rows[-1])
 
     start = time.perf_counter()
-    X = _matrices(parts, [], False, fitted)
+    X = _matrices(parts, base, [])
     both = pd.concat([X["train"], X["valid"]])
     clf = model().fit(both, pd.concat([parts["train"][F.LABEL], parts["valid"][F.LABEL]]))
     rows.append({"candidate": "capstone's features, trained on train + validation months",
