@@ -94,6 +94,7 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 bench: setup ## Time the pipeline, monitor and API; score feature candidates (JSON + markdown)
 	$(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.features
+	$(BIN)/python -m benchmarks.decision_time
 	$(BIN)/python -m benchmarks.monitoring.bench
 	$(MAKE) bench-serving
 

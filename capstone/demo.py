@@ -98,9 +98,10 @@ def build_report_site(root: Path) -> str:
 STEPS = (
     Step("pipeline", "DVC reads dvc.yaml and runs only the stages whose inputs changed: it "
          "loads the 2013 flights, checks them against the data contract, builds the features "
-         "known at scheduling time, splits by month, trains and tunes a scikit-learn Pipeline "
-         "(tracked in MLflow), picks a decision threshold from the cost of a missed delay, and "
-         "registers the model: alias 'champion' only if it passes the gates.", run_pipeline),
+         "known at the decision time (hours before departure), splits by month, trains and "
+         "tunes a scikit-learn Pipeline (tracked in MLflow), picks a decision threshold from "
+         "the cost of a missed delay, and registers the model: alias 'champion' only if it "
+         "passes the gates.", run_pipeline),
     Step("serving", "The FastAPI service loads the registry's champion, answers /health and "
          "/ready like a container platform asks, and scores one flight sent as JSON. Every "
          "prediction is logged for the monitors. The service runs as a real process on "

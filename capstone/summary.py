@@ -11,6 +11,9 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labs_common.config import load_params
+from module04_ml_fundamentals.features import decision_time
+
 NAN = float("nan")
 
 
@@ -58,7 +61,8 @@ def summary_table(reports: Path) -> Table:
         read_report(reports / "validation.json"),
         read_report(reports / "features.json"),
     )
-    table = Table(title="Capstone: predict arrival delay > 15 min at scheduling time")
+    hours = load_params().features.decision_hours
+    table = Table(title=f"Capstone: predict arrival delay > 15 min, {decision_time(hours)}")
     table.add_column("what")
     table.add_column("value", justify="right")
     rows = [

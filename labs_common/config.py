@@ -28,6 +28,7 @@ class _Section(BaseModel):
 class FeaturesParams(_Section):
     late_minutes: int = Field(15, ge=0, le=240)
     use_weather: bool = True
+    decision_hours: int = Field(2, ge=0, le=72)
 
 
 class SplitParams(_Section):

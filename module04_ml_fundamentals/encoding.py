@@ -21,6 +21,7 @@ from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 
 from module04_ml_fundamentals.compare import boosting_on_columns
 from module04_ml_fundamentals.features import CATEGORICAL_FEATURES
+from module04_ml_fundamentals.samples import compute_features, labels
 
 Strategy = Literal["in-sample", "with future labels", "cross-fitted"]
 STRATEGIES: tuple[Strategy, ...] = ("in-sample", "with future labels", "cross-fitted")
@@ -189,3 +190,38 @@ def compare_feature_sets(
     rows = {name: _fit_and_score(X_train[cols], y_train, X_valid[cols], y_valid, seed)
             for name, cols in feature_sets.items()}  # fmt: skip
     return pd.DataFrame(rows).T.assign(columns=[len(c) for c in feature_sets.values()])
+
+
+def decision_time_settings(hours: tuple[int, ...] = (0, 1, 2, 4)) -> dict[str, dict]:
+    """The weather settings the decision-time lesson compares, as ``FlightFeatures`` args.
+
+    Example:
+        >>> list(decision_time_settings((2,)))
+        ['no weather', 'observed up to 2 h before', 'perfect forecast (peeks)']
+    """
+    return {
+        "no weather": {"use_weather": False},
+        **{f"observed up to {h} h before": {"decision_hours": h} for h in hours},
+        "perfect forecast (peeks)": {"weather": "perfect_forecast"},
+    }
+
+
+def compare_decision_times(
+    parts: dict[str, pd.DataFrame],
+    lookups: dict[str, str | None],
+    hours: tuple[int, ...] = (0, 1, 2, 4),
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Fit the same model with the weather as known at each decision time; validation scores.
+
+    Why it matters: the later the alert goes out, the more weather is known and the better
+    the model, but the less time anyone has to act. The "perfect forecast" row reads the
+    weather of hours nobody has seen yet: an upper bound on what a forecast could be worth,
+    never a model to deploy.
+    """
+    y = labels(parts, ["train", "valid"])
+    rows = {}
+    for name, args in decision_time_settings(hours).items():
+        X = compute_features(parts, lookups, **args)
+        rows[name] = _fit_and_score(X["train"], y["train"], X["valid"], y["valid"], seed)
+    return pd.DataFrame(rows).T

@@ -1,4 +1,4 @@
-"""Features known at scheduling time, defined once (the ``features`` stage and the model's
+"""Features known at the decision time, defined once (the ``features`` stage and the model's
 first step).
 
 Why it matters: the same code must turn a flight schedule into model inputs during training,
@@ -7,9 +7,18 @@ logic is a scikit-learn transformer, :class:`FlightFeatures`, that travels *insi
 model. It keeps the lookups it needs (hourly weather at the three NYC airports, plane
 attributes) as NumPy arrays learned in ``fit``: a request needs only the schedule columns.
 
-The anti-leakage rule: a feature may use only what an airline knows when it publishes the
-schedule. ``dep_time``, ``dep_delay``, ``arr_time``, ``air_time`` are known only after the
-flight, so they never appear here. Weather at the scheduled hour stands in for a forecast.
+The decision time: the alert goes out ``features.decision_hours`` hours (params.yaml)
+before the scheduled departure. A feature may use only what is known then: the published
+schedule, the plane, the calendar, and the weather *observed* up to that moment.
+``dep_time``, ``dep_delay``, ``arr_time``, ``air_time`` are known only after the flight,
+and so is the weather of the hours after the decision: none of them appear here. An hourly
+weather row stamped hour ``H`` is an observation taken during that hour (at about H:51), so
+it counts as known from ``H+1:00`` on.
+
+The "perfect forecast" (``weather="perfect_forecast"``) looks at the weather of the
+scheduled hour, the two hours after it and the whole day: information nobody has when the
+alert is sent. It is kept as module 04's upper-bound ablation (what a perfect forecast
+would be worth), never as the production model.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ SCHEDULE_COLUMNS = [
     "dest",
     "distance",
 ]
-#: Hourly weather measured at the origin; at scheduling time it stands in for a forecast.
+#: Hourly weather measured at the origin: the last observation known at the decision time.
 WEATHER_COLUMNS = [
     "temp",
     "dewp",
@@ -49,7 +58,8 @@ WEATHER_COLUMNS = [
     "pressure",
     "visib",
 ]
-#: Summaries over the next three hours and over the whole day at the origin.
+#: Summaries at the origin. Observed weather: the 3 and 24 hours up to the decision time.
+#: The perfect-forecast ablation: the scheduled hour and the next two, and the whole day.
 WEATHER_WINDOW_COLUMNS = [
     "precip_3h",
     "visib_min_3h",
@@ -58,6 +68,8 @@ WEATHER_WINDOW_COLUMNS = [
     "visib_min_day",
     "gust_max_day",
 ]
+#: How weather enters: observed up to the decision time (the model), or the peeking ablation.
+WEATHER_MODES = ("observed", "perfect_forecast")
 PLANE_COLUMNS = ["plane_age", "plane_seats", "plane_engines"]
 CALENDAR_COLUMNS = ["dep_hour", "arr_hour", "day_of_week", "days_to_holiday", "sched_minutes"]
 CATEGORICAL_FEATURES = ["carrier", "origin", "dest"]
@@ -66,6 +78,16 @@ LABEL = "late"
 _NY = "America/New_York"
 _EPOCH = pd.Timestamp("2013-01-01", tz="UTC")
 _WEATHER_ALL = WEATHER_COLUMNS + WEATHER_WINDOW_COLUMNS
+
+
+def decision_time(hours: int) -> str:
+    """Say when the alert is sent, in the words every lesson, card and API description use.
+
+    Example:
+        >>> decision_time(2)
+        '2 hours before the scheduled departure'
+    """
+    return f"{hours} hour{'' if hours == 1 else 's'} before the scheduled departure"
 
 
 def feature_names(use_weather: bool = True) -> list[str]:
@@ -120,15 +142,23 @@ def hour_index(stamps: pd.Series) -> np.ndarray:
     return np.nan_to_num(hours.to_numpy(dtype=float), nan=-1).astype(np.int64)
 
 
-def build_weather_grid(weather: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def build_weather_grid(
+    weather: pd.DataFrame, mode: str = "observed"
+) -> tuple[np.ndarray, np.ndarray]:
     """Turn the hourly weather table into an array ``[origin, hour, feature]``.
 
-    Missing hours stay NaN (gradient boosting handles them); the 3-hour and whole-day
-    summaries play the part of a forecast for the scheduled departure.
+    Row ``h`` of the array holds what is known *at the end of* hour ``h``. In ``observed``
+    mode that is the last observation (carried forward at most 3 hours over a missing
+    one) and summaries of the 3 and 24 hours up to ``h``: nothing after ``h`` reaches row
+    ``h``. In ``perfect_forecast`` mode it is the observation of hour ``h`` itself, the
+    next two hours and the whole day (the ablation that peeks).
 
     Returns:
         The origin codes (sorted) and a float32 array of shape (origins, hours, features).
     """
+    if mode not in WEATHER_MODES:
+        raise ValueError(f"weather mode must be one of {WEATHER_MODES}, got {mode!r}")
+    windows = _observed_windows if mode == "observed" else _forecast_windows
     origins = np.array(sorted(weather["origin"].astype(str).unique()))
     n_hours = int(hour_index(weather["time_hour"]).max()) + 1
     grid = np.full((len(origins), n_hours, len(_WEATHER_ALL)), np.nan, dtype=np.float32)
@@ -140,11 +170,24 @@ def build_weather_grid(weather: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             index=hour_index(w["time_hour"]),
         )
         hourly = hourly[~hourly.index.duplicated()].reindex(range(n_hours))
-        grid[i] = _with_windows(hourly).to_numpy(np.float32)
+        grid[i] = windows(hourly).to_numpy(np.float32)
     return origins, grid
 
 
-def _with_windows(hourly: pd.DataFrame) -> pd.DataFrame:
+def _observed_windows(hourly: pd.DataFrame) -> pd.DataFrame:
+    # rolling() looks backwards only: row h summarises hours h-2..h (or h-23..h).
+    last3, last24 = hourly.rolling(3, min_periods=1), hourly.rolling(24, min_periods=1)
+    return hourly.ffill(limit=3).assign(
+        precip_3h=last3["precip"].sum(),
+        visib_min_3h=last3["visib"].min(),
+        gust_max_3h=last3["wind_gust"].max(),
+        precip_day=last24["precip"].sum(),
+        visib_min_day=last24["visib"].min(),
+        gust_max_day=last24["wind_gust"].max(),
+    )[_WEATHER_ALL]
+
+
+def _forecast_windows(hourly: pd.DataFrame) -> pd.DataFrame:
     ahead = hourly[::-1].rolling(3, min_periods=1)  # the scheduled hour and the next two
     day = (hourly.index.to_series() - 5) // 24  # hours 05:00 UTC → a New York day, roughly
     by_day = hourly.groupby(day.to_numpy())
@@ -158,6 +201,23 @@ def _with_windows(hourly: pd.DataFrame) -> pd.DataFrame:
     )[_WEATHER_ALL]
 
 
+def decision_hour_index(schedule: pd.DataFrame, decision_hours: int) -> np.ndarray:
+    """Return, per flight, the last weather hour known at the decision time (−1: unknown).
+
+    The decision is ``decision_hours`` before the scheduled departure; an observation of
+    hour ``H`` is known from ``H+1:00`` on, so the last usable hour is one before the hour
+    the decision falls in.
+
+    Example:
+        >>> one = pd.DataFrame({"year": [2013], "month": [1], "day": [1],
+        ...                     "sched_dep_time": [1045]})
+        >>> int(decision_hour_index(one, 2)[0])  # 10:45 EST = 15 UTC; decided 13:45; hour 12
+        12
+    """
+    scheduled = hour_index(scheduled_hour_utc(schedule))
+    return np.where(scheduled >= 0, scheduled - decision_hours - 1, -1)
+
+
 class FlightFeatures(TransformerMixin, BaseEstimator):
     """Schedule columns in, model features out; weather and plane lookups learned in ``fit``.
 
@@ -168,6 +228,10 @@ class FlightFeatures(TransformerMixin, BaseEstimator):
         weather_path: Parquet of the hourly weather table (``None``: no weather features).
         planes_path: Parquet of the planes table (``None``: plane features are missing).
         use_weather: add origin weather features (the ablation lesson switches it off).
+        decision_hours: the alert goes out this many hours before the scheduled departure;
+            weather observed after that is never used (``features.decision_hours``).
+        weather: ``"observed"`` (the model) or ``"perfect_forecast"``, the ablation that
+            reads the weather of the scheduled hour and the rest of the day.
     """
 
     def __init__(
@@ -175,16 +239,20 @@ class FlightFeatures(TransformerMixin, BaseEstimator):
         weather_path: str | None = None,
         planes_path: str | None = None,
         use_weather: bool = True,
+        decision_hours: int = 2,
+        weather: str = "observed",
     ) -> None:
         self.weather_path = weather_path
         self.planes_path = planes_path
         self.use_weather = use_weather
+        self.decision_hours = decision_hours
+        self.weather = weather
 
     def fit(self, X: pd.DataFrame, y: object = None) -> FlightFeatures:
         """Load the lookups into arrays; the rows of ``X`` are not used."""
         if self.use_weather and self.weather_path:
             self.weather_origins_, self.weather_grid_ = build_weather_grid(
-                pd.read_parquet(self.weather_path)
+                pd.read_parquet(self.weather_path), self.weather
             )
         else:
             self.weather_origins_ = np.array([], dtype=str)
@@ -219,7 +287,10 @@ class FlightFeatures(TransformerMixin, BaseEstimator):
 
     def _lookup_weather(self, X: pd.DataFrame) -> np.ndarray:
         origin = np.searchsorted(self.weather_origins_, X["origin"].astype(str).to_numpy())
-        hour = hour_index(scheduled_hour_utc(X))
+        if self.weather == "perfect_forecast":
+            hour = hour_index(scheduled_hour_utc(X))
+        else:
+            hour = decision_hour_index(X, self.decision_hours)
         n_origins, n_hours, n_feat = self.weather_grid_.shape
         ok = (origin < n_origins) & (hour >= 0) & (hour < n_hours)
         ok[ok] = self.weather_origins_[origin[ok]] == X["origin"].astype(str).to_numpy()[ok]

@@ -106,13 +106,15 @@ def compute_features(
     parts: dict[str, pd.DataFrame],
     lookups: dict[str, str | None],
     use_weather: bool = True,
+    **feature_args: object,
 ) -> dict[str, pd.DataFrame]:
     """Fit :class:`FlightFeatures` once and return the features of every part.
 
     Why it matters: in the capstone the features are the first step of the model. A lesson
     that compares many models computes them once and fits only what differs.
+    ``feature_args`` go to :class:`FlightFeatures` (``decision_hours``, ``weather``).
     """
-    features = FlightFeatures(use_weather=use_weather, **lookups).fit(None)
+    features = FlightFeatures(use_weather=use_weather, **lookups, **feature_args).fit(None)
     return {name: features.transform(part) for name, part in parts.items()}
 
 

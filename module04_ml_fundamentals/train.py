@@ -84,6 +84,8 @@ def build_pipeline(
     weather_path: str | None,
     planes_path: str | None,
     use_weather: bool = True,
+    decision_hours: int = 2,
+    weather: str = "observed",
     seed: int = 42,
     **hyper: float,
 ) -> Pipeline:
@@ -96,7 +98,10 @@ def build_pipeline(
     """
     return Pipeline(
         [
-            ("features", FlightFeatures(weather_path, planes_path, use_weather)),
+            (
+                "features",
+                FlightFeatures(weather_path, planes_path, use_weather, decision_hours, weather),
+            ),
             ("encode", build_encoder(kind, use_weather)),
             ("model", build_classifier(kind, seed, **hyper)),
         ]

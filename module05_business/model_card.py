@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from labs_common.config import Params
+from module04_ml_fundamentals.features import decision_time
 
 TEMPLATE = "model_card.md.j2"
 UNKNOWN = "unknown"
@@ -77,6 +78,7 @@ def render_model_card(metrics: dict, params: Params, model_info: dict) -> str:
     return env.get_template(TEMPLATE).render(
         m=metrics,
         p=params,
+        decision_time=decision_time(params.features.decision_hours),
         info=info,
         carriers=slice_rows(metrics, "carrier"),
         origins=slice_rows(metrics, "origin"),

@@ -46,6 +46,7 @@ def fit_best(parts: dict[str, pd.DataFrame], params: Params, raw_dir: Path) -> S
         weather_path=str(raw_dir / "weather.parquet"),
         planes_path=str(raw_dir / "planes.parquet"),
         use_weather=params.features.use_weather,
+        decision_hours=params.features.decision_hours,
         seed=params.train.seed,
     )
 

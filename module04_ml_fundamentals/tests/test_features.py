@@ -52,20 +52,28 @@ def test_scheduled_hour_utc_converts_new_york_time() -> None:
     assert hour_index(got).tolist() == [10, 181 * 24 + 17]
 
 
-def test_transform_joins_weather_at_the_scheduled_hour(
-    winter_flights: pd.DataFrame, lookups: dict[str, str]
+@pytest.mark.parametrize(
+    ("args", "hours_back"),
+    [({}, 3), ({"decision_hours": 0}, 1), ({"weather": "perfect_forecast"}, 0)],
+    ids=["decided-2h-before", "decided-at-departure", "perfect-forecast"],
+)
+def test_transform_joins_the_last_weather_known_at_the_decision(
+    winter_flights: pd.DataFrame, lookups: dict[str, str], args: dict, hours_back: int
 ) -> None:
     from labs_common.data import load_table
 
-    features = FlightFeatures(**lookups).fit(winter_flights)
+    features = FlightFeatures(**lookups, **args).fit(winter_flights)
     out = features.transform(winter_flights[SCHEDULE_COLUMNS])
     assert list(out.columns) == feature_names(True)
     weather = load_table("weather").set_index(["origin", "time_hour"])["temp"]
-    first = winter_flights.iloc[0]
-    stamp = scheduled_hour_utc(winter_flights.iloc[[0]]).dt.tz_convert("America/New_York")[0]
-    expected = weather.get((first["origin"], stamp), np.nan)
-    assert out["temp"].iloc[0] == pytest.approx(expected, nan_ok=True)
-    assert out["temp"].notna().mean() > 0.95
+    stamps = scheduled_hour_utc(winter_flights).dt.tz_convert("America/New_York")
+    # 2 h before a 10:xx departure is 8:xx; the hour-8 observation (8:51) is not in yet: 7.
+    known = stamps - pd.Timedelta(hours=hours_back)
+    pairs = zip(winter_flights["origin"], known, strict=True)
+    expected = [weather.get((o, t), np.nan) for o, t in pairs]
+    both = ~np.isnan(expected) & out["temp"].notna().to_numpy()
+    assert both.mean() > 0.9
+    np.testing.assert_allclose(out["temp"].to_numpy()[both], np.array(expected)[both], rtol=1e-5)
 
 
 def test_transform_looks_up_planes_and_age(
