@@ -3,7 +3,8 @@
 Why it matters: a number typed twice drifts. The README said the monitoring replay takes
 41 s while a module README said 51 s, and after the model changes every quoted ROC AUC is
 stale. So every figure a document quotes is declared once in ``docs/figures.yaml``: the
-document, the results file (``reports/*.json`` or ``benchmarks/**/*.json``), the key in
+document, the results file (``reports/*.json``, ``benchmarks/**/*.json``, or
+``params.yaml`` for a setting the text repeats), the key in
 it, and the words around it. ``tests/test_figures.py`` fails when a document no longer
 says what its source holds, and ``python -m labs_common.figures --write`` rewrites the
 documents from the sources (run it after ``dvc repro`` or a benchmark).
@@ -35,7 +36,7 @@ from labs_common import paths
 
 REGISTRY = paths.ROOT / "docs" / "figures.yaml"
 _FIELD = re.compile(r"\{[^{}]*\}")
-_NUMBER = r"[-+]?(?:\d[\d,]*)?(?:\.\d+)?(?:e[-+]?\d+)?%?"
+_NUMBER = r"[-+]?(?=\.?\d)(?:\d[\d,]*)?(?:\.\d+)?(?:e[-+]?\d+)?%?"  # at least one digit
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Figure:
 
     def value(self, root: Path = paths.ROOT) -> object:
         """Read the figure from its results file (``KeyError`` names the missing key)."""
-        data = json.loads((root / self.source).read_text())
+        text = (root / self.source).read_text()
+        data = yaml.safe_load(text) if self.source.endswith(".yaml") else json.loads(text)
         try:
             return reduce(_step, self.key.split("."), data)
         except (KeyError, IndexError, TypeError):
@@ -59,10 +61,14 @@ class Figure:
         """The words the document must contain, with the value filled in."""
         return self.says.format(self.value(root))
 
+    def number(self, root: Path = paths.ROOT) -> str:
+        """The value alone, formatted as ``says`` formats it (``0.686``, ``13.5%``)."""
+        return _FIELD.search(self.says).group(0).format(self.value(root))
+
     def pattern(self) -> re.Pattern[str]:
-        """A regex for the same words with any number in place of the value."""
-        literal = [re.escape(part) for part in _FIELD.split(self.says)]
-        return re.compile(_NUMBER.join(literal).replace(r"\ ", r"\s+"))
+        """A regex for the same words with any number (group 1) in place of the value."""
+        before, after = (re.escape(part).replace(r"\ ", r"\s+") for part in _FIELD.split(self.says))
+        return re.compile(f"{before}({_NUMBER}){after}")
 
 
 def _step(node: object, part: str) -> object:
@@ -100,7 +106,12 @@ def rewrite(figures: list[Figure], root: Path = paths.ROOT) -> list[str]:
     for fig in figures:
         path = root / fig.doc
         text = path.read_text()
-        new, n = fig.pattern().subn(lambda _m, f=fig: f.text(root), text)
+        number = fig.number(root)
+        # Only the number changes: the words and their line breaks stay as written.
+        new, n = fig.pattern().subn(
+            lambda m, n=number: m.string[m.start() : m.start(1)] + n + m.string[m.end(1) : m.end()],
+            text,
+        )
         if n == 0:
             raise ValueError(f"{fig.doc} does not contain {fig.says!r}; edit it or figures.yaml")
         if new != text:
@@ -114,7 +125,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--write", action="store_true", help="rewrite the documents")
     args = parser.parse_args()
-    figures = load_figures()
+    figures = []
+    for fig in load_figures():
+        if (paths.ROOT / fig.source).exists():
+            figures.append(fig)
+        else:
+            print(f"skipped {fig.doc}: {fig.source} is not there yet")  # noqa: T201
     if args.write:
         for doc in rewrite(figures):
             print(f"updated {doc}")  # noqa: T201 - a command-line report
