@@ -206,7 +206,9 @@ def monitor(
     outcomes: Annotated[
         Path | None, typer.Option(help="With --log: flights with arr_delay, for the labels")
     ] = None,
-    model: Annotated[Path | None, typer.Option(help="Model folder (default models/model)")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Model folder (default: the registry's @champion)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write Evidently reports here")] = None,
 ) -> None:
     """Check data for drift against the training data; print JSON (exit 0, drift or not).

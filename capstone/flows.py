@@ -128,9 +128,16 @@ def dask_runner(workers: int = 2, processes: bool = True) -> object:
 
 
 @task(**IO)
-def load_inputs(model_dir: str, training: str) -> tuple[object, float, pd.DataFrame]:
-    """Load the champion's pipeline, its decision threshold and its training rows."""
-    predictor = _predictor(model_dir)
+def load_inputs(model_dir: str | None, training: str) -> tuple[object, float, pd.DataFrame]:
+    """Load the champion's pipeline, its decision threshold and its training rows.
+
+    ``model_dir=None`` loads the registry's ``@champion``, the model in production (as the
+    DVC stage does); a folder loads that model instead.
+    """
+    if model_dir is None:
+        predictor = replay.load_champion(load_params().register.model_name)
+    else:
+        predictor = _predictor(model_dir)
     return predictor.model, predictor.threshold, read_table(Path(training))
 
 
@@ -163,7 +170,7 @@ def write_summary(entries: list[dict], out_dir: str) -> str:
 @flow(name="monitor_and_retrain")
 def monitor_and_retrain(
     months: list[int] | None = None,
-    model_dir: str = str(paths.MODELS / "model"),
+    model_dir: str | None = None,
     training: str = str(paths.PROCESSED / "train.parquet"),
     production: list[str] | None = None,
     raw_dir: str = str(paths.RAW),
@@ -174,6 +181,7 @@ def monitor_and_retrain(
 
     Args:
         months: the months to replay (default: ``split.production_months``).
+        model_dir: a model folder to start from (default: the registry's ``@champion``).
         production: flights files holding those months (default: valid and test).
     """
     course = load_params()

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from graphlib import TopologicalSorter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import yaml
-from matplotlib.axes import Axes
+
+if TYPE_CHECKING:  # matplotlib only to draw: the stub stages import this file fast
+    from matplotlib.axes import Axes
 
 Edge = tuple[str, str]
 _OUTPUT_KEYS = ("outs", "metrics", "plots")
@@ -128,6 +130,8 @@ def lineage(dvc_yaml_path: Path, target: str) -> list[str]:
 
 def draw_stage_graph(edges: list[Edge], nodes: Iterable[str] = (), ax: Axes | None = None) -> Axes:
     """Draw the stage graph left to right, one column per execution layer."""
+    import matplotlib.pyplot as plt
+
     ax = ax or plt.subplots(figsize=(10, 3))[1]
     layers = execution_layers(edges, nodes)
     pos = {n: (x, (len(layer) - 1) / 2 - y) for x, layer in enumerate(layers)

@@ -9,8 +9,10 @@ The project: ``flights.npz`` (a labelled sample), ``params.yaml``, ``dvc.yaml`` 
 ``train`` stage, and ``train.py``, a copy of this very file (its ``main`` is the stage; it
 needs only NumPy and PyYAML, so it starts fast). The model is the smoothed late rate of
 each group of flights (by departure hour, carrier, ...), learned on the first months and
-scored by ROC AUC on the others. Its ``metrics.json`` is tracked by git, which is what lets
-``dvc exp show`` read it back for every experiment.
+scored by ROC AUC on the others. The fitted rates, ``model.json``, are a DVC output (in
+DVC's cache, named in ``dvc.lock``, ignored by git), like the capstone's ``models/model``.
+Its ``metrics.json`` is tracked by git, which is what lets ``dvc exp show`` read it back
+for every experiment.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ DVC_YAML = {"stages": {"train": {
     "cmd": "python train.py",
     "deps": ["train.py", "flights.npz"],
     "params": ["train"],
+    "outs": ["model.json"],
     "metrics": [{"metrics.json": {"cache": False}}],
 }}}  # fmt: skip
 
@@ -57,19 +60,20 @@ def roc_auc(y: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg))
 
 
-def group_rates(data: dict[str, np.ndarray], params: dict) -> dict:
-    """Fit on months ``<= train_months``, score the later ones; return the metrics.
+def fit_rates(
+    data: dict[str, np.ndarray], params: dict
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit the smoothed late rate of each group on months ``<= train_months``.
 
-    Args:
-        data: arrays named as :data:`COLUMNS` (categories as integer codes).
-        params: the ``train`` section: ``by`` (columns that define a group), ``smoothing``
-            (pseudo-count pulling small groups to the overall rate), ``train_months``.
+    Returns:
+        ``(keys, group, rate)``: the distinct group keys (one row each), the group of every
+        flight, and the fitted rate of each group (the model).
     """
     unknown = sorted(set(params["by"]) - set(COLUMNS[1:-1]))
     if unknown:
         raise ValueError(f"train.by may use {list(COLUMNS[1:-1])}, got {unknown}")
     keys = np.stack([data[c] for c in params["by"]], axis=1)
-    _, group = np.unique(keys, axis=0, return_inverse=True)
+    uniques, group = np.unique(keys, axis=0, return_inverse=True)
     group = group.ravel()
     is_train = data["month"] <= params["train_months"]
     if is_train.all() or not is_train.any():
@@ -81,8 +85,22 @@ def group_rates(data: dict[str, np.ndarray], params: dict) -> dict:
     late = np.bincount(group[is_train], weights=y[is_train], minlength=group.max() + 1)
     seen = np.bincount(group[is_train], minlength=group.max() + 1)
     rate = (late + params["smoothing"] * prior) / (seen + params["smoothing"])
+    return uniques, group, rate
+
+
+def group_rates(data: dict[str, np.ndarray], params: dict) -> dict:
+    """Fit on months ``<= train_months``, score the later ones; return the metrics.
+
+    Args:
+        data: arrays named as :data:`COLUMNS` (categories as integer codes).
+        params: the ``train`` section: ``by`` (columns that define a group), ``smoothing``
+            (pseudo-count pulling small groups to the overall rate), ``train_months``.
+    """
+    _, group, rate = fit_rates(data, params)
+    is_train = data["month"] <= params["train_months"]
+    seen = np.bincount(group[is_train], minlength=group.max() + 1)
     test = ~is_train
-    return {"test_roc_auc": round(roc_auc(y[test], rate[group[test]]), 6),
+    return {"test_roc_auc": round(roc_auc(data["late"][test], rate[group[test]]), 6),
             "groups": int((seen > 0).sum()), "test_rows": int(test.sum())}  # fmt: skip
 
 
@@ -175,10 +193,13 @@ def git(root: Path, *args: str) -> str:
 
 
 def main() -> None:
-    """The ``train`` stage: read params.yaml and flights.npz here, write metrics.json."""
+    """The ``train`` stage: read params.yaml and flights.npz here; write the model, metrics."""
     params = yaml.safe_load(Path("params.yaml").read_text())["train"]
     with np.load("flights.npz") as data:
         metrics = group_rates(dict(data), params)
+        keys, _, rate = fit_rates(dict(data), params)
+    model = {"by": params["by"], "keys": keys.tolist(), "rate": np.round(rate, 6).tolist()}
+    Path("model.json").write_text(json.dumps(model) + "\n")
     Path("metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,10 +23,12 @@ from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams, monitor_params
 from module09_monitoring.reference import build_reference, score_flights
 
+if TYPE_CHECKING:
+    from module06_lifecycle.predictor import Predictor
+
 log = logging.getLogger(__name__)
 
 TRAINING = paths.PROCESSED / "train.parquet"
-MODEL_DIR = paths.MODELS / "model"
 #: What ``labs monitor`` prints first; the rest of the entry follows.
 HEADLINE = ("month", "drift_share", "drifted_features", "roc_auc", "retrain")
 
@@ -73,18 +76,20 @@ def check_flights(
     params: MonitorParams | None = None,
     out_dir: Path | None = None,
 ) -> dict:
-    """Monitor a flights file against the training reference of the model in ``model_dir``.
+    """Monitor a flights file against the training reference of the model in production.
+
+    ``model_dir=None`` checks the registry's ``@champion`` (what the service serves); a
+    folder such as ``models/model`` checks that model instead.
 
     Returns:
         The monitor's entry (``month``, ``drift_share``, ``drifted_features``, ``roc_auc``
         (None without labels), ``retrain``, alerts and reasons).
     """
     from labs_common.config import load_params
-    from module06_lifecycle.predictor import load_from_dir
 
     late_minutes = load_params().features.late_minutes
     flights = read_flights(current, late_minutes)
-    predictor = load_from_dir(Path(model_dir or MODEL_DIR))
+    predictor = production_model(model_dir)
     training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
     ref = build_reference(predictor.model, training, params or monitor_params())
     scores = score_flights(predictor.model, flights)
@@ -97,6 +102,21 @@ def check_flights(
         threshold=predictor.threshold,
         out_dir=out_dir,
     )
+
+
+def production_model(model_dir: Path | None = None) -> Predictor:
+    """The registry's ``@champion`` (the model in production), or the folder if given.
+
+    Why it matters: ``models/model`` is the newest model trained; after a refused
+    challenger it is not the one serving, and drift must be measured for the one serving.
+    """
+    from labs_common.config import load_params
+    from module06_lifecycle.predictor import load_from_dir
+    from module09_monitoring.replay import load_champion
+
+    if model_dir is not None:
+        return load_from_dir(Path(model_dir))
+    return load_champion(load_params().register.model_name)
 
 
 def headline_json(entry: dict) -> str:
@@ -112,15 +132,18 @@ def check_log(
     model_dir: Path | None = None,
     params: MonitorParams | None = None,
 ) -> dict:
-    """Monitor the service's prediction log (rejected rows reported), labelled by ``outcomes``."""
+    """Monitor the service's prediction log (rejected rows reported), labelled by ``outcomes``.
+
+    The reference is the training data as scored by the registry's ``@champion`` (the model
+    the service loads), or by the model in ``model_dir`` when given.
+    """
     from labs_common.config import load_params
-    from module06_lifecycle.predictor import load_from_dir
     from module08_deployment.prediction_log import read_prediction_log
     from module09_monitoring.prediction_log import monitor_log
 
     late_minutes = load_params().features.late_minutes
     rows = read_prediction_log(log_path)
-    predictor = load_from_dir(Path(model_dir or MODEL_DIR))
+    predictor = production_model(model_dir)
     training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
     ref = build_reference(predictor.model, training, params or monitor_params())
     landed = read_table(Path(outcomes)) if outcomes else None

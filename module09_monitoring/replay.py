@@ -5,8 +5,9 @@ January-August meets September to December one month at a time, in order, as it 
 in production: score the month's schedule, and once its flights have landed, monitor it;
 if the rules call for it, retrain on everything known so far, let the challenger face the
 champion on the month's last days, and promote it only if it passes the register gates.
-The next month is scored by whoever is champion then. Same inputs, same decisions: the
-summary is deterministic.
+The next month is scored by whoever is champion then. The replay starts from the model in
+production, the registry's ``@champion`` (not ``models/model``, which may be a refused
+challenger). Same inputs, same decisions: the summary is deterministic.
 
 Outputs: ``reports/monitoring/<period>/`` (Evidently HTML + JSON, ``monitor.json``),
 ``reports/monitoring/summary.json`` (one entry per month) and ``reports/monitor.json``
@@ -21,16 +22,21 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from labs_common import paths
 from labs_common.config import CostParams, RegisterParams
 from labs_common.data import write_text
+from module08_deployment.register import CHAMPION
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.reference import Reference, build_reference, score_flights
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
+
+if TYPE_CHECKING:
+    from module06_lifecycle.predictor import Predictor
 
 log = logging.getLogger(__name__)
 
@@ -198,15 +204,31 @@ def load_months(months: list[int], folder: Path = paths.PROCESSED) -> list[pd.Da
     return [flights.loc[flights["month"] == m].reset_index(drop=True) for m in months]
 
 
+def load_champion(model_name: str) -> Predictor:
+    """Load the model in production: the registry's ``@champion``, with its own threshold.
+
+    Why it matters: ``models/model`` is the newest model *trained*, not the one *serving*.
+    When the register stage refuses it (alias ``challenger``), production still runs the
+    older champion, and that is the model whose months must be monitored.
+
+    Raises:
+        ModelNotFoundError: no version has the alias yet; the message says how to make one.
+    """
+    from module06_lifecycle.predictor import load_predictor
+
+    predictor = load_predictor(f"models:/{model_name}@{CHAMPION}")
+    log.info("Replaying from %s version %s (@%s)", model_name, predictor.info.version, CHAMPION)
+    return predictor
+
+
 def main() -> None:
-    """Replay the production months from ``models/model``; write the monitoring reports."""
+    """Replay the production months from the registry's champion; write the reports."""
     from labs_common.config import load_params
     from labs_common.data import read_table
-    from module06_lifecycle.predictor import load_from_dir
     from module09_monitoring.params import monitor_params
 
     params = load_params()
-    predictor = load_from_dir(paths.MODELS / "model")
+    predictor = load_champion(params.register.model_name)
     ctx = Context(
         monitor_params(), params.register, params.cost, predictor.threshold, paths.RAW, OUT_DIR
     )

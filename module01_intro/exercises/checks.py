@@ -90,15 +90,23 @@ def check_failing_columns(fn: Callable[..., object]) -> None:
 
 
 def check_pseudonymise(fn: Callable[..., object]) -> None:
-    names = pd.Series(["alice", None, "bob", "alice"])
-    got = pd.Series(fn(names, "s1"))
-    expected = [hashlib.sha256(f"s1{v}".encode()).hexdigest()[:16] for v in ("alice", "bob")]
-    assert pd.isna(got[1]), "a missing value must stay missing"
-    assert [got[0], got[2]] == expected, (
-        f"expected {expected} for alice and bob, got {got.tolist()}"
+    from module01_intro.privacy import keyed_code
+
+    rng = np.random.default_rng(13)
+    tails = load_table("flights")["tailnum"].dropna().astype(str).unique()
+    values = pd.Series([*rng.choice(tails, 200).tolist(), None, "N14228", "N14228"])
+    key = rng.bytes(32)
+    got = pd.Series(fn(values, key))
+    assert got.isna().tolist() == values.isna().tolist(), "missing values must stay missing"
+    expected = [keyed_code(v, key) for v in values.dropna()]
+    salted = hashlib.sha256(key + str(values[0]).encode()).hexdigest()[:16]
+    assert got[0] != salted, "that is sha256(salt + value); use hmac.new(key, value, sha256)"
+    assert got.dropna().tolist() == expected, (
+        f"expected HMAC-SHA256 codes such as {expected[:2]}, got {got.dropna().tolist()[:2]}"
     )
-    assert got[0] == got[3], "the same value must give the same code"
-    assert pd.Series(fn(names, "s2"))[0] != got[0], "another salt must give another code"
+    assert got.iloc[-1] == got.iloc[-2], "the same value must give the same code"
+    other = pd.Series(fn(values, rng.bytes(32)))
+    assert (other.dropna() != got.dropna()).all(), "another key must give other codes"
 
 
 CHECKS = [
@@ -112,5 +120,6 @@ CHECKS = [
     Exercise("failing_columns", check_failing_columns,
              "report = check_table(df, table); report.errors['column'] holds what you need"),
     Exercise("pseudonymise", check_pseudonymise,
-             "values.map(lambda v: hashlib.sha256(...).hexdigest()[:16], na_action='ignore')"),
+             "values.map(lambda v: hmac.new(key, str(v).encode(), hashlib.sha256)"
+             ".hexdigest()[:16], na_action='ignore')"),
 ]  # fmt: skip

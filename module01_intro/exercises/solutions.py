@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 import pandas as pd
 
@@ -39,10 +40,10 @@ def failing_columns(df: pd.DataFrame, table: str) -> list[str]:
     return sorted(check_table(df, table).errors["column"].unique().tolist())
 
 
-def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
-    """Salted SHA-256 codes, 16 hex digits; missing values stay missing."""
+def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    """Keyed codes: HMAC-SHA256 under ``key``, 16 hex digits; missing values stay missing."""
 
     def code(v: object) -> str:
-        return hashlib.sha256((salt + str(v)).encode()).hexdigest()[:16]
+        return hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:16]
 
     return values.map(code, na_action="ignore")

@@ -56,11 +56,13 @@ def failing_columns(df: pd.DataFrame, table: str) -> list[str]:
     raise NotImplementedError
 
 
-def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
-    """Replace each value by the first 16 hex digits of ``sha256(salt + value)``.
+def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    """Replace each value by the first 16 hex digits of its HMAC-SHA256 under ``key``.
 
-    Notebook 03. The same value and salt always give the same code (so joins still work);
-    without the salt nobody can look the original up. Missing values stay missing.
+    Notebook 03. The same value and key always give the same code (so joins still work);
+    without the secret key nobody can recompute a code, so a public list of candidates
+    (the FAA register) reveals nothing. Missing values stay missing. Not ``sha256(salt +
+    value)``: that is the hand-made construction HMAC replaces.
     """
-    # TODO: hashlib.sha256((salt + str(v)).encode()).hexdigest()[:16] for each non-missing v
+    # TODO: hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:16] per non-missing v
     raise NotImplementedError

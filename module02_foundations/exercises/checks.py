@@ -226,3 +226,69 @@ CHECKS = [
     Exercise("logistic_gradient", check_logistic_gradient,
              "p = 1 / (1 + np.exp(-(X1 @ w))); X1.T @ (p - y) / len(y)"),
 ]  # fmt: skip
+
+
+# Notebook 05 (theory of computation). Appended: every input is generated, so a function
+# that returns one fixed answer fails.
+
+
+def check_dfa_accepts(fn: Callable[..., object]) -> None:
+    import random
+    import re
+
+    from module02_foundations import automata
+
+    rng = random.Random(5)
+    for pattern in (r"^[A-Z0-9]{4,6}$", r"^([01][0-9]|2[0-3])[0-5][0-9]$", r"(ab|a)*c+"):
+        dfa = automata.compile_regex(pattern)
+        table = [dict(row) for row in dfa.table]
+        chars = sorted({c for c in pattern if c.isalnum()}) * 3 + list("N9xb_-")
+        for _ in range(400):
+            text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
+            expected = bool(re.fullmatch(pattern, text))
+            got = fn(table, dfa.start, set(dfa.accepting), text)
+            assert got == expected, (
+                f"the DFA of {pattern!r} on {text!r}: expected {expected}, got {got}"
+            )
+    table = [{"a": 1}, {"a": 1}]  # only 'a' is known: any other character rejects
+    assert fn(table, 0, {1}, "ab") is False, "a character missing from the row must reject"
+    assert fn(table, 0, {0}, "") is True, "the empty text is accepted when start accepts"
+
+
+def check_gates_needed(fn: Callable[..., object]) -> None:
+    rng = np.random.default_rng(11)
+    for n in (1, 5, 40, 300):
+        start = rng.integers(0, 24 * 60, n)
+        end = start + rng.integers(1, 120, n)
+        present = [int(((start <= t) & (t < end)).sum()) for t in start]  # at each start
+        expected = max(present)
+        got = fn(start, end)
+        assert got == expected, f"{n} random flights: expected {expected} gates, got {got}"
+    got = fn(np.array([0, 30]), np.array([30, 60]))
+    assert got == 1, f"a flight leaving at 30 frees its gate for one at 30: expected 1, got {got}"
+
+
+def check_collatz_steps(fn: Callable[..., object]) -> None:
+    from module02_foundations.decidability import collatz_steps
+
+    rng = np.random.default_rng(3)
+    for n in [*rng.integers(1, 10**6, 50).tolist(), 1, 2, 27]:
+        expected = collatz_steps(int(n))
+        got = fn(int(n), 10_000)
+        assert got == expected, f"collatz_steps({n}, 10000): expected {expected}, got {got}"
+        if expected:
+            short = fn(int(n), expected - 1)
+            assert short is None, (
+                f"collatz_steps({n}, {expected - 1}) needs {expected} steps: expected None, "
+                f"got {short}"
+            )
+
+
+CHECKS += [
+    Exercise("dfa_accepts", check_dfa_accepts,
+             "state = start; for c in text: if c not in table[state]: return False; ..."),
+    Exercise("gates_needed", check_gates_needed,
+             "sorted events (t, +1) per start and (t, -1) per end; the max running sum"),
+    Exercise("collatz_steps", check_collatz_steps,
+             "while n != 1: if steps == budget: return None; then one step and steps += 1"),
+]  # fmt: skip

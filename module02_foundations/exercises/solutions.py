@@ -85,3 +85,34 @@ def logistic_gradient(w: np.ndarray, X1: np.ndarray, y: np.ndarray) -> np.ndarra
     """Gradient of the mean log loss of a logistic regression with weights ``w``."""
     p = 1.0 / (1.0 + np.exp(-(X1 @ w)))
     return X1.T @ (p - y) / len(y)
+
+
+def dfa_accepts(table: list[dict[str, int]], start: int, accepting: set[int], text: str) -> bool:
+    """Run the DFA: one table look-up per character; a missing entry rejects."""
+    state = start
+    for char in text:
+        if char not in table[state]:
+            return False
+        state = table[state][char]
+    return state in accepting
+
+
+def gates_needed(start: np.ndarray, end: np.ndarray) -> int:
+    """The most flights present at once (a sweep over sorted events, ends first on ties)."""
+    events = sorted([(int(t), 1) for t in start] + [(int(t), -1) for t in end])
+    present = most = 0
+    for _, change in events:  # (t, -1) sorts before (t, +1): a gate freed at t is reusable
+        present += change
+        most = max(most, present)
+    return most
+
+
+def collatz_steps(n: int, budget: int) -> int | None:
+    """Steps of the Collatz map until 1, or None once ``budget`` steps did not reach it."""
+    steps = 0
+    while n != 1:
+        if steps == budget:
+            return None
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+    return steps

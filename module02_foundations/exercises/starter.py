@@ -116,3 +116,33 @@ def logistic_gradient(w: np.ndarray, X1: np.ndarray, y: np.ndarray) -> np.ndarra
     """
     # TODO: p = 1 / (1 + np.exp(-(X1 @ w))); return X1.T @ (p - y) / len(y)
     raise NotImplementedError
+
+
+def dfa_accepts(table: list[dict[str, int]], start: int, accepting: set[int], text: str) -> bool:
+    """Return True when the DFA ``(table, start, accepting)`` accepts ``text``.
+
+    Notebook 05. ``table[state][char]`` is the next state; a character missing from a
+    state's row rejects the text at once. One look-up per character, nothing else kept.
+    """
+    # TODO: state = start; for each char: reject if missing, else state = table[state][char]
+    raise NotImplementedError
+
+
+def gates_needed(start: np.ndarray, end: np.ndarray) -> int:
+    """Return the fewest identical gates that serve every flight: the most present at once.
+
+    Notebook 05. Flight ``i`` holds a gate over ``[start[i], end[i])``: a flight leaving at
+    minute 600 frees its gate for one arriving at 600. Sort the events and sweep.
+    """
+    # TODO: +1 at each start, -1 at each end (ends before starts at equal times); max running sum
+    raise NotImplementedError
+
+
+def collatz_steps(n: int, budget: int) -> int | None:
+    """Return how many Collatz steps take ``n`` to 1, or None when ``budget`` steps are not enough.
+
+    Notebook 05. One step: n // 2 if n is even, 3 * n + 1 if odd. ``collatz_steps(1, b)``
+    is 0 for any budget; with ``budget`` b, return None if 1 is not reached after b steps.
+    """
+    # TODO: loop while n != 1, count steps, give up (return None) once steps == budget
+    raise NotImplementedError

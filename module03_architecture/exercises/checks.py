@@ -253,3 +253,34 @@ CHECKS = [
     Exercise("changed_keys", check_changed_keys,
              "pd.util.hash_pandas_object(df, index=False), indexed by the key column; compare"),
 ]  # fmt: skip
+
+
+# Notebook 03 (DataOps, ModelOps, DevOps). Appended: random graphs and owners, so a fixed
+# answer fails.
+
+
+def check_handoff_edges(fn: Callable[..., object]) -> None:
+    import random
+
+    from module03_architecture import ops
+
+    rng = random.Random(17)
+    for n in (3, 6, 12):
+        stages = [f"s{i}" for i in range(n)]
+        edges = [(a, b) for i, a in enumerate(stages) for b in stages[i + 1 :]
+                 if rng.random() < 0.4]  # fmt: skip
+        rng.shuffle(edges)
+        owner = {s: rng.choice(sorted(ops.DISCIPLINES)) for s in stages}
+        got = fn(list(edges), owner)
+        expected = ops.handoffs(edges, owner)
+        assert list(got) == expected, (
+            f"{len(edges)} random edges, owners {owner}: expected {expected}, got {list(got)}"
+        )
+    same = {s: "DataOps" for s in ("a", "b", "c")}
+    assert list(fn([("a", "b"), ("b", "c")], same)) == [], "one owner everywhere: no hand-over"
+
+
+CHECKS += [
+    Exercise("handoff_edges", check_handoff_edges,
+             "sorted((a, b) for a, b in edges if owner[a] != owner[b])"),
+]  # fmt: skip

@@ -129,3 +129,8 @@ def changed_keys(old: pd.DataFrame, new: pd.DataFrame, key: str) -> list[object]
     edited = both[h_old[both].to_numpy() != h_new[both].to_numpy()]
     added_or_removed = h_old.index.symmetric_difference(h_new.index)
     return sorted([*edited, *added_or_removed])
+
+
+def handoff_edges(edges: list[tuple[str, str]], owner: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Edges whose ends belong to different disciplines, sorted."""
+    return sorted((a, b) for a, b in edges if owner[a] != owner[b])

@@ -144,3 +144,13 @@ def changed_keys(old: pd.DataFrame, new: pd.DataFrame, key: str) -> list[object]
     """
     # TODO: hash the rows of each version into a Series indexed by key; compare the two
     raise NotImplementedError
+
+
+def handoff_edges(edges: list[tuple[str, str]], owner: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Return, sorted, the edges of a stage graph whose two stages have different owners.
+
+    Notebook 03. ``owner`` maps each stage to ``"DataOps"``, ``"ModelOps"`` or ``"DevOps"``.
+    Each such edge is a hand-over between teams: it needs a written contract.
+    """
+    # TODO: keep (a, b) when owner[a] != owner[b]; return sorted(...)
+    raise NotImplementedError

@@ -84,7 +84,7 @@ def dep_hour_test(dep_hour: Callable[[int], float]) -> None:
 
     Notebook 03. ``dep_hour(hhmm)`` turns a clock time such as ``1330`` into hours since
     midnight (``13.5``). The check runs your test against a correct ``dep_hour`` (your
-    test must pass) and against three buggy ones (it must fail on each). Think about which
+    test must pass) and against five buggy ones (it must fail on each). Think about which
     inputs a bug would get wrong.
     """
     # TODO: assert dep_hour(1330) == 13.5, and a few more cases
