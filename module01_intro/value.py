@@ -61,7 +61,7 @@ def column_timing(columns: list[str]) -> pd.DataFrame:
 
     Returns:
         One row per column with ``known`` (at scheduling, after departure, label), ``why``
-        and ``feature`` (True only for columns known at scheduling time).
+        and ``feature`` (True only for columns known at the decision time).
 
     Raises:
         KeyError: a column whose timing is not in ``TIMING``.

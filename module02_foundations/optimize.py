@@ -6,7 +6,7 @@ that they land on the same coefficients and loss as scikit-learn's unpenalised
 ``LogisticRegression``. Standardising the features is what makes gradient descent fast:
 it shrinks the condition number met in notebook 02.
 
-Only features known at scheduling time are used (hour, distance, month, weekday).
+Only features known at the decision time are used (hour, distance, month, weekday).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Why it matters: a leak makes a model look brilliant in validation and useless in
 production, and nothing crashes to warn you. Two leaks are measured here on the flights:
 
 - a *feature* known only after departure (``dep_delay``): the model learns "a flight that
-  left late arrives late", true and worthless at scheduling time, when nobody knows it;
+  left late arrives late", true and worthless at the decision time, when nobody knows it;
 - a *split* that ignores time: rows of the same day, the same storm, land in both train
   and test, so the test rows are not the future the model will face.
 """
@@ -66,7 +66,7 @@ def compare_with_leak(
     """Fit an honest model and one with a leaky column; score the leaky one twice.
 
     Rows: the honest model; the leaky model as validation sees it (the column filled in);
-    the leaky model at scheduling time, where the column does not exist yet (NaN), which
+    the leaky model at the decision time, where the column does not exist yet (NaN), which
     is what production would send it.
 
     Args:
@@ -74,10 +74,11 @@ def compare_with_leak(
     """
     honest = boosting_on_columns(seed).fit(X_train, y_train)
     leaky = boosting_on_columns(seed).fit(X_train.assign(leak=leak[0]), y_train)
+    unknown = X_valid.assign(leak=np.nan)  # at the decision time the column does not exist
     probas = {
         "honest (schedule only)": honest.predict_proba(X_valid)[:, 1],
         "with the leak, as validated": leaky.predict_proba(X_valid.assign(leak=leak[1]))[:, 1],
-        "with the leak, at scheduling time": leaky.predict_proba(X_valid.assign(leak=np.nan))[:, 1],
+        "with the leak, at the decision time": leaky.predict_proba(unknown)[:, 1],
     }
     rows = {name: {"valid_roc_auc": roc_auc_score(y_valid, p), "mean_proba": p.mean(),
                    "late_share": np.mean(y_valid)} for name, p in probas.items()}  # fmt: skip

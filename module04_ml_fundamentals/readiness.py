@@ -113,7 +113,7 @@ def process_checks(
     leaky = sorted(set(inputs) & {*POST_DEPARTURE_COLUMNS, "arr_delay", LABEL})
     run_id = reports["train_run"].get("run_id")
     return [
-        ("inputs are known at scheduling time", bool(inputs) and not leaky,
+        ("inputs are known at the decision time", bool(inputs) and not leaky,
          f"signature has {len(inputs)} inputs; known only after departure: {leaky}"),
         ("validated and tested on later months", max(s.train_months) < min(s.valid_months),
          f"train {s.train_months}, valid {s.valid_months}, test {s.test_months}"),

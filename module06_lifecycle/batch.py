@@ -41,7 +41,7 @@ def load_flights(month: int | None = None, source: Path | None = None) -> pd.Dat
     """Return the scheduled flights of ``month`` (all months when ``None``).
 
     Reads ``data/raw/flights.parquet`` when the pipeline made it, else the package's copy:
-    every scheduled flight, cancelled ones included, because at scheduling time nobody
+    every scheduled flight, cancelled ones included, because at the decision time nobody
     knows which flights will be cancelled.
     """
     if month is not None and not 1 <= month <= 12:

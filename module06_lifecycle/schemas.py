@@ -3,7 +3,7 @@
 Why it matters: a model returns a number for any numbers you give it. A flight on
 February 30th, a carrier that does not exist or an hour of 2575 would get a confident
 probability, and nobody would notice. The schema here is module 01's data contract,
-restricted to the columns known at scheduling time, plus one rule the contract checks
+restricted to the columns known at the decision time, plus one rule the contract checks
 through its time column: the date must exist. Batch scoring, the service and the monitor
 all validate with it.
 """

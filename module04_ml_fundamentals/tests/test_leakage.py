@@ -51,7 +51,7 @@ def test_compare_with_leak_looks_brilliant_then_fails(
                               leak=(delay[jan], delay[~jan]))  # fmt: skip
     honest = table.loc["honest (schedule only)", "valid_roc_auc"]
     validated = table.loc["with the leak, as validated", "valid_roc_auc"]
-    at_schedule = table.loc["with the leak, at scheduling time", "valid_roc_auc"]
+    at_schedule = table.loc["with the leak, at the decision time", "valid_roc_auc"]
     assert validated > 0.8 and validated > honest + 0.15
     assert at_schedule < validated - 0.15
     assert table["late_share"].nunique() == 1

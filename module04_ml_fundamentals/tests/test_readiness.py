@@ -128,8 +128,8 @@ def test_process_checks_catch_a_leaky_signature_and_a_model_that_drifted() -> No
     mlmodel = {"signature": {"inputs": json.dumps([{"name": "dep_delay"}, {"name": "year"}])}}
     rows = process_checks(load_params(), reports, mlmodel, score_gap=0.3)
     checks = {name: (ok, why) for name, ok, why in rows}
-    assert checks["inputs are known at scheduling time"][0] is False
-    assert "['dep_delay']" in checks["inputs are known at scheduling time"][1]
+    assert checks["inputs are known at the decision time"][0] is False
+    assert "['dep_delay']" in checks["inputs are known at the decision time"][1]
     assert checks["reproduces its recorded scores"][0] is False
 
 
@@ -137,7 +137,7 @@ def test_process_checks_catch_a_leaky_signature_and_a_model_that_drifted() -> No
 def test_capstone_readiness_on_the_repositorys_model() -> None:
     table = capstone_readiness(load_params())
     assert len(table) == 10
-    assert table.loc["inputs are known at scheduling time", "passed"]
+    assert table.loc["inputs are known at the decision time", "passed"]
     assert table.loc["reproduces its recorded scores", "passed"], table.loc[
         "reproduces its recorded scores", "evidence"
     ]
