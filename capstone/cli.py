@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from capstone.schedule import CRON
 from labs_common.logs import console, setup_logging
 from labs_common.tooling import configure_offline
 
@@ -190,6 +191,21 @@ def score(
     table.add_row(f"{s.rows:,}", flagged, s.model_version, f"{s.threshold:.3f}",
                   f"{s.seconds:.1f}", str(s.output))  # fmt: skip
     console.print(table)
+
+
+@app.command()
+def schedule(
+    cron: Annotated[str, typer.Option(help="When to run (cron, UTC)")] = CRON,
+    months: Annotated[list[int] | None, typer.Option(help="Months each run replays")] = None,
+) -> None:
+    """Serve the monitor-and-retrain flow as a Prefect deployment on a cron schedule.
+
+    Runs until stopped (Ctrl+C). Set PREFECT_API_URL to a Prefect server (the compose
+    stack's: http://127.0.0.1:4200/api) to watch the runs in its UI.
+    """
+    from capstone.schedule import serve
+
+    serve(cron, months)
 
 
 #: ``labs monitor --fail-on-drift/--fail-on-alert``: the exit code when they fire.
