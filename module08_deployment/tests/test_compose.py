@@ -11,10 +11,12 @@ and brings the whole stack up.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -210,6 +212,7 @@ def _psql(dsn: str, *args: str) -> subprocess.CompletedProcess:
 def test_api_role_writes_the_log_and_nothing_else(postgres_dsn: str) -> None:
     from module08_deployment.prediction_log import open_store, read_prediction_log
     from module08_deployment.tests.test_prediction_log import make_row
+    from module09_monitoring.check import log_target
 
     if not shutil.which("psql"):
         pytest.skip("psql is not installed")
@@ -225,6 +228,9 @@ def test_api_role_writes_the_log_and_nothing_else(postgres_dsn: str) -> None:
     store.write([make_row(1), make_row(2)])
     store.close()
     assert len(read_prediction_log(api)) == 2
+    # what `labs monitor --log` does with the SQLAlchemy form of the same URL
+    sqlalchemy_url = api.replace("postgresql://", "postgresql+psycopg://")
+    assert len(read_prediction_log(log_target(sqlalchemy_url))) == 2
     role = _psql(api, "-tAc", "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
                  "WHERE rolname = current_user")  # fmt: skip
     assert role.stdout.strip() == "f|f|f"
@@ -237,3 +243,48 @@ def test_api_role_writes_the_log_and_nothing_else(postgres_dsn: str) -> None:
     }
     allowed = [name for name, result in refused.items() if result.returncode == 0]
     assert not allowed, f"the API role could: {allowed}"
+
+
+@pytest.mark.slow
+def test_mlflow_server_on_postgres_stores_a_training_run(postgres_dsn: str, tmp_path: Path) -> None:
+    """The compose MLflow command on real processes: PostgreSQL backend, served artifacts.
+
+    Here the artifact destination is a folder (no S3 store runs here); the GitHub job runs
+    the same check against MinIO.
+    """
+    import httpx
+
+    from module08_deployment.server import free_port
+    from module08_deployment.stack_check import log_training_run
+
+    _psql(postgres_dsn, "-c", "CREATE DATABASE mlflow_check")
+    store = postgres_dsn.replace("postgresql://", "postgresql+psycopg://").rpartition("/")[0]
+    command = yaml.safe_load(COMPOSE.read_text())["services"]["mlflow"]["command"]
+    flags = [f for f in command[2:] if not f.startswith(("--host", "--port", "--artifacts-"))]
+    port, artifacts = free_port(), tmp_path / "artifacts"
+    argv = [str(Path(sys.executable).with_name("mlflow")), "server", *flags,
+            "--host=127.0.0.1", f"--port={port}", f"--artifacts-destination={artifacts}",
+            f"--allowed-hosts=127.0.0.1:{port}"]  # fmt: skip
+    env = {**os.environ, "MLFLOW_BACKEND_STORE_URI": f"{store}/mlflow_check"}
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(180):
+            assert server.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        result = log_training_run(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    assert any(p.endswith("MLmodel") for p in result["artifacts"]), result
+    stored = [p.name for p in artifacts.rglob("*")]
+    assert "MLmodel" in stored and "model.skops" in stored, stored
+    runs = _psql(f"{postgres_dsn.rpartition('/')[0]}/mlflow_check", "-tAc",
+                 f"SELECT status FROM runs WHERE run_uuid = '{result['run_id']}'")  # fmt: skip
+    assert runs.stdout.strip() == "FINISHED", runs.stdout + runs.stderr
