@@ -95,6 +95,35 @@ def test_workspace_receives_the_months_snapshots(world: dict[str, Path], tmp_pat
     again = _monitor(world, "unchanged", "--out", str(out), "--workspace", str(space))
     assert again.exit_code == 0
     assert len(Workspace(str(space)).list_runs(project.id)) == 2 * len(runs), "one project"
+    assert PROJECT in _ui_projects(space), "the Evidently UI serves the workspace"
+
+
+def _ui_projects(space: Path) -> str:
+    """Start ``evidently ui`` on the workspace (loopback, offline); return /api/projects."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from module08_deployment.server import free_port
+    from module09_monitoring.workspace import ui_command
+
+    port = free_port()
+    argv = ui_command(space, port)
+    argv[0] = str(Path(sys.executable).with_name("evidently"))
+    ui = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            assert ui.poll() is None, f"evidently ui exited with {ui.returncode}"
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/api/projects", timeout=5).text
+            except httpx.HTTPError:
+                time.sleep(1)
+        raise TimeoutError("evidently ui did not answer within 120 s")
+    finally:
+        ui.terminate()
+        ui.wait(timeout=30)
 
 
 def test_workspace_without_out_is_refused(world: dict[str, Path], tmp_path: Path) -> None:
