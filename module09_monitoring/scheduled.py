@@ -64,7 +64,7 @@ def issue_body(previous: str, entry: dict, code: int) -> str:
         "The scheduled monitor (`.github/workflows/monitor.yml`) adds a row per production "
         "month; its run uploads the Evidently reports and workspace.",
         "",
-        "| period | state | drifted features | ROC AUC | retrain | alerts |",
+        "| period | state | drift share | ROC AUC | retrain | alerts |",
         "| --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
