@@ -29,7 +29,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # scikit-learn and pandas from source: 2-3 s per process, measured.
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor serve image-test bench-serving demo test test-fast lint format notebooks bench lock clean
+.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast lint format notebooks bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -55,6 +55,22 @@ monitor: setup ## Replay Sep-Dec through the drift monitors; reports in reports/
 
 serve: setup ## Serve the champion on http://127.0.0.1:8000 (docs at /docs)
 	$(BIN)/python -m module08_deployment.service --port $${PORT:-8000}
+
+schedule: setup ## Serve the monitor flow as a Prefect deployment on a cron schedule
+	$(BIN)/labs schedule
+
+prefect-server: setup ## A Prefect server and UI on http://127.0.0.1:4200 (for `make schedule`)
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+evidently-ui: setup ## The Evidently UI on reports/workspace (http://127.0.0.1:8002)
+	$(BIN)/evidently ui --workspace reports/workspace --host 127.0.0.1 --port 8002
+
+stack-up: pipeline ## The compose stack (API, MLflow, PostgreSQL, MinIO, Prometheus, Grafana, Prefect)
+	@test -f docker/.env || { cp docker/.env.example docker/.env; echo "wrote docker/.env from the example: change its passwords"; }
+	docker compose -f docker/compose.yaml up --build --wait
+
+stack-down: ## Stop the compose stack (its volumes stay; add -v by hand to drop them)
+	docker compose -f docker/compose.yaml down
 
 image-test: ## Build the API image, run it, check /health, /ready and a prediction
 	bash scripts/image-test.sh $(IMAGE_TEST_ARGS)

@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from capstone.schedule import CRON
 from labs_common.logs import console, setup_logging
 from labs_common.tooling import configure_offline
 
@@ -193,6 +194,25 @@ def score(
 
 
 @app.command()
+def schedule(
+    cron: Annotated[str, typer.Option(help="When to run (cron, UTC)")] = CRON,
+    months: Annotated[list[int] | None, typer.Option(help="Months each run replays")] = None,
+) -> None:
+    """Serve the monitor-and-retrain flow as a Prefect deployment on a cron schedule.
+
+    Runs until stopped (Ctrl+C). Set PREFECT_API_URL to a Prefect server (the compose
+    stack's: http://127.0.0.1:4200/api) to watch the runs in its UI.
+    """
+    from capstone.schedule import serve
+
+    serve(cron, months)
+
+
+#: ``labs monitor --fail-on-drift/--fail-on-alert``: the exit code when they fire.
+ALERT_EXIT = 3
+
+
+@app.command()
 def monitor(
     current: Annotated[
         Path | None, typer.Option(help="A flights file to check (Parquet/CSV, raw columns)")
@@ -201,7 +221,8 @@ def monitor(
         Path | None, typer.Option(help="Training flights (default data/processed/train.parquet)")
     ] = None,
     log: Annotated[
-        Path | None, typer.Option(help="Or the service's prediction log (SQLite file)")
+        str | None,
+        typer.Option(help="Or the prediction log: a SQLite file or a database URL"),
     ] = None,
     outcomes: Annotated[
         Path | None, typer.Option(help="With --log: flights with arr_delay, for the labels")
@@ -210,14 +231,23 @@ def monitor(
         Path | None, typer.Option(help="Model folder (default: the registry's @champion)")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write Evidently reports here")] = None,
+    workspace: Annotated[
+        Path | None, typer.Option(help="With --out: add the snapshots to this Evidently workspace")
+    ] = None,
+    fail_on_drift: Annotated[
+        bool, typer.Option(help=f"Exit {ALERT_EXIT} if a feature or the score drifted")
+    ] = False,
+    fail_on_alert: Annotated[bool, typer.Option(help=f"Exit {ALERT_EXIT} on any alert")] = False,
 ) -> None:
-    """Check data for drift against the training data; print JSON (exit 0, drift or not).
+    """Check data for drift against the training data; print JSON.
 
-    Without --current or --log: print the last replay's summary (reports/monitoring).
+    Exit 0 whatever it finds, unless --fail-on-drift or --fail-on-alert: then exit 3 when
+    they fire (1 stays "could not check"). Without --current or --log: print the last
+    replay's summary (reports/monitoring).
     """
     from labs_common import paths
     from module06_lifecycle.predictor import ModelNotFoundError
-    from module09_monitoring.check import check_flights, check_log, headline_json
+    from module09_monitoring.check import check_flights, check_log, failing_alerts, headline_json
 
     if current is None and log is None:
         summary = paths.REPORTS / "monitoring" / "summary.json"
@@ -225,14 +255,21 @@ def monitor(
             raise fail(f"{summary} not found; run `dvc repro monitor`, or give --current PATH")
         typer.echo(summary.read_text().rstrip())
         return
+    if workspace is not None and out is None:
+        raise fail("--workspace needs --out (the folder the reports are written to)")
     try:
         if log is not None:
             entry = check_log(log, outcomes, reference, model)
         else:
-            entry = check_flights(current, reference, model, out_dir=out)
-    except (FileNotFoundError, ValueError, ModelNotFoundError) as exc:
+            entry = check_flights(current, reference, model, out_dir=out, workspace=workspace)
+    except (FileNotFoundError, ValueError, OSError, ModelNotFoundError) as exc:
         raise fail(str(exc)) from None
     typer.echo(headline_json(entry))
+    fired = failing_alerts(entry, on_drift=fail_on_drift, on_alert=fail_on_alert)
+    if fired:
+        why = [r for r in entry.get("reasons", []) if r.split(":")[0] in fired]
+        console.print(f"[bold red]alert:[/] {escape('; '.join(why or fired))}")
+        raise typer.Exit(code=ALERT_EXIT)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,51 @@ log = logging.getLogger(__name__)
 TRAINING = paths.PROCESSED / "train.parquet"
 #: What ``labs monitor`` prints first; the rest of the entry follows.
 HEADLINE = ("month", "drift_share", "drifted_features", "roc_auc", "retrain")
+#: The alerts ``labs monitor --fail-on-drift`` fails on: inputs or scores moved.
+DRIFT_ALERTS = ("data_drift", "feature_drift", "prediction_drift")
+
+
+def failing_alerts(entry: dict, on_drift: bool = False, on_alert: bool = False) -> list[str]:
+    """Return the entry's alerts that should fail the command (none unless asked).
+
+    Why it matters: a scheduled check that always exits 0 alerts nobody. With
+    ``--fail-on-drift`` a drifted input or score fails the job; with ``--fail-on-alert``
+    any rule does (label shift, calibration, quality, missing values, rejected rows).
+
+    Example:
+        >>> failing_alerts({"alerts": ["feature_drift", "quality"]}, on_drift=True)
+        ['feature_drift']
+        >>> failing_alerts({"alerts": ["quality"]}, on_drift=True, on_alert=True)
+        ['quality']
+    """
+    alerts = entry.get("alerts") or []
+    return [a for a in alerts if on_alert or (on_drift and a in DRIFT_ALERTS)]
+
+
+def log_target(value: str | Path) -> str | Path:
+    """Turn a ``--log`` value into what the prediction log reader takes: a DSN or a path.
+
+    Accepts a SQLite file, a ``sqlite:///`` URL, and PostgreSQL URLs in libpq or SQLAlchemy
+    form (``postgresql://``, ``postgres://``, ``postgresql+psycopg://``).
+
+    Example:
+        >>> log_target("postgresql+psycopg://u:p@db:5432/predictions")
+        'postgresql://u:p@db:5432/predictions'
+        >>> log_target("sqlite:////tmp/predictions.db")
+        PosixPath('/tmp/predictions.db')
+    """
+    text = str(value)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return Path(text)
+    if scheme == "sqlite":
+        return Path(rest[1:] if rest.startswith("/") else rest)
+    if scheme.split("+")[0] in ("postgresql", "postgres"):
+        return f"postgresql://{rest}"
+    raise ValueError(
+        f"--log {scheme}://... is not supported; give a SQLite file, sqlite:///PATH or "
+        "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+    )
 
 
 def with_labels(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
@@ -75,11 +120,15 @@ def check_flights(
     model_dir: Path | None = None,
     params: MonitorParams | None = None,
     out_dir: Path | None = None,
+    workspace: Path | None = None,
 ) -> dict:
     """Monitor a flights file against the training reference of the model in production.
 
     ``model_dir=None`` checks the registry's ``@champion`` (what the service serves); a
     folder such as ``models/model`` checks that model instead.
+
+    With ``out_dir``, the Evidently reports go to ``<out_dir>/<period>/``; with
+    ``workspace`` too, the same snapshots are added to that Evidently workspace.
 
     Returns:
         The monitor's entry (``month``, ``drift_share``, ``drifted_features``, ``roc_auc``
@@ -101,6 +150,7 @@ def check_flights(
         params or monitor_params(),
         threshold=predictor.threshold,
         out_dir=out_dir,
+        workspace=workspace,
     )
 
 
@@ -126,7 +176,7 @@ def headline_json(entry: dict) -> str:
 
 
 def check_log(
-    log_path: Path,
+    log_path: str | Path,
     outcomes: Path | None = None,
     reference: Path | None = None,
     model_dir: Path | None = None,
@@ -135,14 +185,15 @@ def check_log(
     """Monitor the service's prediction log (rejected rows reported), labelled by ``outcomes``.
 
     The reference is the training data as scored by the registry's ``@champion`` (the model
-    the service loads), or by the model in ``model_dir`` when given.
+    the service loads), or by the model in ``model_dir`` when given. ``log_path`` is a
+    SQLite file or a database URL (see :func:`log_target`).
     """
     from labs_common.config import load_params
     from module08_deployment.prediction_log import read_prediction_log
     from module09_monitoring.prediction_log import monitor_log
 
     late_minutes = load_params().features.late_minutes
-    rows = read_prediction_log(log_path)
+    rows = read_prediction_log(log_target(log_path))
     predictor = production_model(model_dir)
     training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
     ref = build_reference(predictor.model, training, params or monitor_params())

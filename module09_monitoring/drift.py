@@ -7,8 +7,9 @@ threshold, learned from how much that feature moved *between the training months
 feature is drifted only when it moves more than ``drift_margin`` times its largest
 month-to-month swing seen in training, and never below ``drift_floor``.
 
-The score is Evidently's PSI (population stability index), called directly, so the numbers
-here and in the Evidently HTML report are the same numbers.
+The score is the PSI (population stability index) computed on Evidently's bins with
+Evidently's rule for empty bins, so the numbers here and in the Evidently HTML report are
+the same numbers (a test compares them with the report's).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import logging
 
 import numpy as np
 import pandas as pd
+
+from module09_monitoring.stats import binned_shares, fill_empty_bins
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +36,12 @@ def psi(reference: pd.Series, current: pd.Series, categorical: bool) -> float:
         >>> round(psi(ref, pd.Series(["a"] * 90 + ["b"] * 10), categorical=True), 3)
         0.879
     """
-    from evidently.legacy.calculations.stattests import psi_stat_test
-    from evidently.legacy.core import ColumnType
-
     ref, cur = _finite(reference), _finite(current)
     if ref.empty or cur.empty:
         return float("nan")
-    kind = ColumnType.Categorical if categorical else ColumnType.Numerical
-    return float(psi_stat_test(ref, cur, kind, None).drift_score)
+    shares = binned_shares(ref, cur, categorical)  # Evidently's bins for PSI
+    r, c = fill_empty_bins(shares["reference"]), fill_empty_bins(shares["current"])
+    return float(np.sum((r - c) * np.log(r / c)))
 
 
 def _finite(values: pd.Series) -> pd.Series:

@@ -100,6 +100,7 @@ def monitor_month(
     *,
     threshold: float = 0.5,
     out_dir: Path | None = None,
+    workspace: Path | None = None,
 ) -> dict:
     """Check one period against the reference; return its summary entry, write its reports.
 
@@ -111,6 +112,8 @@ def monitor_month(
         params: thresholds and rules.
         threshold: the decision threshold, for the classification report.
         out_dir: where to write ``<period>/``; nothing is written when ``None``.
+        workspace: an Evidently workspace folder to add the period's snapshots to (with
+            ``out_dir`` only).
     """
     month, period = period_of(flights)
     current = model_features(model, flights)
@@ -136,9 +139,13 @@ def monitor_month(
     if entry["quality_report"] != "written":
         log.warning("%s: quality report %s", period, entry["quality_report"])
     if out_dir is not None:
-        write_month(
+        snapshots = write_month(
             Path(out_dir) / period, entry, table, reference, current, labels, threshold, params
         )
+        if workspace is not None:
+            from module09_monitoring.workspace import add_snapshots
+
+            add_snapshots(snapshots, period, Path(workspace))
     return entry
 
 
@@ -151,38 +158,42 @@ def write_month(
     labels: pd.Series | None,
     threshold: float,
     params: MonitorParams,
-) -> None:
-    """Write ``monitor.json`` and the Evidently reports (HTML + JSON) of one period."""
+) -> dict[str, object]:
+    """Write ``monitor.json`` and the Evidently reports (HTML + JSON) of one period.
+
+    Returns:
+        The Evidently snapshots by report name (``data_drift``, ``prediction_drift`` and,
+        once labelled, ``classification``).
+    """
     from module09_monitoring import report
 
     feats = reference.features
-    files = report.save_snapshot(
-        report.data_drift_report(
+    snapshots = {
+        "data_drift": report.data_drift_report(
             reference.frame[feats],
             current[feats],
             reference.thresholds,
             reference.categorical,
             params.max_drift_share,
         ),
-        folder,
-        "data_drift",
-        params.html,
-    )
-    files += report.save_snapshot(
-        report.prediction_drift_report(
+        "prediction_drift": report.prediction_drift_report(
             reference.frame[SCORE], current[SCORE], reference.thresholds[SCORE]
         ),
-        folder,
-        "prediction_drift",
-        params.html,
-    )
+    }
     if entry["quality_report"] == "written":
         known = labelled_part(labels)
-        snap = report.quality_report(labels[known], current[SCORE][known], threshold)
-        files += report.save_snapshot(snap, folder, "classification", params.html)
+        snapshots["classification"] = report.quality_report(
+            labels[known], current[SCORE][known], threshold
+        )
+    files = [
+        name
+        for key, snap in snapshots.items()
+        for name in report.save_snapshot(snap, folder, key, params.html)
+    ]
     detail = {
         **entry,
         "files": files,
         "drift_table": round_floats(table.reset_index().to_dict(orient="records")),
     }
     write_text(json.dumps(detail, indent=2) + "\n", folder / "monitor.json")
+    return snapshots

@@ -29,22 +29,47 @@ def evidently_score(
 ) -> float:
     """Return the drift score Evidently's test ``method`` gives (missing values left out).
 
-    Why it matters: the same call the reports make, on the same column, so a number
-    computed by hand can be compared with the number the report shows.
+    Why it matters: the same test the reports run (a ``ValueDrift`` metric, through
+    Evidently's public ``Report`` API), on the same column, so a number computed by hand can
+    be compared with the number the report shows.
 
     Example:
         >>> ref = pd.Series(["a"] * 50 + ["b"] * 50)
         >>> round(evidently_score(ref, pd.Series(["a"] * 90 + ["b"] * 10), "psi", True), 3)
         0.879
     """
-    from evidently.legacy.calculations.stattests.registry import get_registered_stattest
-    from evidently.legacy.core import ColumnType
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.metrics import ValueDrift
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
-    kind = ColumnType.Categorical if categorical else ColumnType.Numerical
-    test = get_registered_stattest(method, kind)
-    return float(test(reference.dropna(), current.dropna(), kind, None).drift_score)
+    kind = {"categorical_columns" if categorical else "numerical_columns": ["x"]}
+    definition = DataDefinition(**kind)
+
+    def data(side: pd.Series) -> Dataset:
+        return Dataset.from_pandas(side.dropna().rename("x").to_frame(), definition)
+
+    snapshot = Report([ValueDrift(column="x", method=method)]).run(
+        current_data=data(current), reference_data=data(reference)
+    )
+    return float(snapshot.dict()["metrics"][0]["value"])
+
+
+def fill_empty_bins(shares: np.ndarray) -> np.ndarray:
+    """Return a copy with empty bins set to a tiny share, as Evidently does before PSI.
+
+    Why it matters: PSI takes log(reference share / current share); one empty bin would
+    make it infinite. Evidently puts 0.0001 there (or a millionth of the smallest share when
+    that is smaller still), so one new category gives a large, finite PSI.
+
+    Example:
+        >>> fill_empty_bins(np.array([0.5, 0.5, 0.0])).tolist()
+        [0.5, 0.5, 0.0001]
+    """
+    out = np.asarray(shares, dtype=float).copy()
+    smallest = out[out > 0].min()
+    out[out == 0] = smallest / 10**6 if smallest <= 0.0001 else 0.0001
+    return out
 
 
 def binned_shares(

@@ -19,6 +19,7 @@ DOCKER = paths.ROOT / "docker"
 SCRIPT = paths.ROOT / "scripts" / "image-test.sh"
 SECRET_WORDS = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY|DSN|STORE_URI", re.I)
 VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)")
+BASE_IMAGE = "python:3.11.14-slim-bookworm"
 
 
 def hadolint() -> str:
@@ -47,7 +48,7 @@ def test_dockerfile_is_hadolint_clean(name: str) -> None:
 
 def test_dockerfile_is_multistage_nonroot_with_healthcheck_and_lock() -> None:
     text = (DOCKER / "Dockerfile").read_text()
-    assert "ARG BASE_IMAGE=python:3.11-slim" in text
+    assert "ARG BASE_IMAGE=python:3.11.14-slim-bookworm" in text
     assert len(re.findall(r"^FROM ", text, re.M)) >= 2, "a build stage and a runtime stage"
     user = re.findall(r"^USER (\S+)", text, re.M)
     assert user and re.fullmatch(r"[1-9]\d*(:\d+)?", user[-1]), f"numeric non-root USER: {user}"
@@ -157,9 +158,9 @@ def _engine_and_base() -> tuple[str, list[str]]:
         pytest.skip("no container engine: no docker daemon and no podman")
     if _ok([engine, "image", "exists", "localhost/localbase:bookworm"]) and os.geteuid() == 0:
         return engine, ["--local-base"]
-    if _ok([engine, "image", "inspect", "python:3.11-slim"]):
+    if _ok([engine, "image", "inspect", BASE_IMAGE]):
         return engine, ["--engine", engine]
-    pytest.skip(f"{engine} has no base image offline: pull python:3.11-slim, or run "
+    pytest.skip(f"{engine} has no base image offline: pull {BASE_IMAGE}, or run "
                 "scripts/image-test.sh --local-base as root once")  # fmt: skip
 
 

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from module09_monitoring import inject
-from module09_monitoring.check import check_flights, headline_json, read_flights, with_labels
+from module09_monitoring.check import (
+    check_flights,
+    check_log,
+    headline_json,
+    read_flights,
+    with_labels,
+)
 from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.tests.conftest import FAST
 
@@ -87,3 +93,27 @@ def test_check_flights_finds_injected_drift_without_labels(
         "roc_auc",
         "retrain",
     ]
+
+
+@pytest.mark.slow
+def test_check_log_reads_a_sqlite_url_as_its_path(
+    world: ReplayWorld, saved: dict[str, Path], tmp_path: Path
+) -> None:
+    from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
+    from module08_deployment.prediction_log import SQLiteStore
+    from module09_monitoring.reference import score_flights
+
+    flights = world.months[0]
+    scores = score_flights(world.model, flights)
+    records = flights[SCHEDULE_COLUMNS].to_dict("records")
+    rows = [(f"p{i}", "r", "2013-09-30T12:00:00+00:00", "m", "1", 0.2, float(p), int(p >= 0.2),
+             *[r[c] for c in SCHEDULE_COLUMNS], None)
+            for i, (p, r) in enumerate(zip(scores, records, strict=True))]  # fmt: skip
+    store = SQLiteStore(tmp_path / "predictions.db")
+    store.connect()
+    store.write(rows)
+    store.close()
+    by_path = check_log(tmp_path / "predictions.db", None, saved["training"], saved["model"], FAST)
+    by_url = check_log(f"sqlite:///{tmp_path}/predictions.db", None, saved["training"],
+                       saved["model"], FAST)  # fmt: skip
+    assert by_url == by_path and by_url["rows"] == len(flights)

@@ -12,6 +12,7 @@ from module09_monitoring.stats import (
     chi_square,
     compare_with_evidently,
     evidently_score,
+    fill_empty_bins,
     ks_statistic,
     wasserstein_norm,
 )
@@ -60,6 +61,27 @@ def test_binned_shares_counts_categories_on_both_sides() -> None:
     assert shares.index.tolist() == ["a", "b", "c"]
     assert shares["reference"].tolist() == pytest.approx([2 / 3, 1 / 3, 0])
     assert shares["current"].tolist() == pytest.approx([0.5, 0, 0.5])
+
+
+@pytest.mark.parametrize(
+    ("reference", "current", "categorical"),
+    [
+        (_numbers(3000, 0), _numbers(2000, 1, shift=0.4), False),
+        (pd.Series(np.arange(3000) % 7, dtype=float), pd.Series(np.arange(2000) % 9.0), False),
+        (_letters(3000, 0, [0.5, 0.5, 0.0]), _letters(2000, 1, [0.3, 0.3, 0.4]), True),
+    ],
+    ids=["numeric-bins", "few-values-with-new-ones", "new-category"],
+)
+def test_psi_by_hand_equals_evidentlys(
+    reference: pd.Series, current: pd.Series, categorical: bool
+) -> None:
+    expected = evidently_score(reference, current, "psi", categorical)
+    assert psi(reference, current, categorical) == pytest.approx(expected, rel=1e-9)
+
+
+def test_fill_empty_bins_follows_the_smallest_share() -> None:
+    assert fill_empty_bins(np.array([0.5, 0.0])).tolist() == [0.5, 0.0001]
+    assert fill_empty_bins(np.array([1e-5, 0.0]))[1] == pytest.approx(1e-11)
 
 
 def test_evidently_score_refuses_an_unknown_method() -> None:
