@@ -38,7 +38,9 @@ def require_api_key(state: StateDep, key: Annotated[str | None, Security(_api_ke
     expected = state.settings.api_key
     if expected is None:
         return
-    if key is None or not secrets.compare_digest(key, expected.get_secret_value()):
+    # Bytes, not str: compare_digest raises on a non-ASCII str, and a header is any latin-1.
+    sent = key.encode("utf-8", "backslashreplace") if key is not None else None
+    if sent is None or not secrets.compare_digest(sent, expected.get_secret_value().encode()):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=f"missing or wrong API key: send it in the {API_KEY_HEADER} header",
