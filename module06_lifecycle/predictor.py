@@ -87,7 +87,7 @@ class Predictor:
         Args:
             schedule: the raw columns ``SCHEDULE_COLUMNS`` (extra columns are ignored).
             validate: check the schedule contract first; the service turns it off only
-                because its pydantic models enforce the same rules on each request.
+                because its pydantic models are built from the same contract.
 
         Returns:
             One row per flight, in input order, with ``OUTPUT_COLUMNS``.
