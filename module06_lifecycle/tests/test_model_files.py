@@ -112,3 +112,19 @@ def test_the_real_model_loads_and_a_changed_file_fails_its_hash(
         stream.write(b"\0")
     with pytest.raises(UnsafeModelError, match=f"but {recorded} was recorded"):
         load_skops_model(folder, sha256=recorded)
+
+
+def test_the_registry_path_checks_the_recorded_hash(tiny_registry: TinySetup) -> None:
+    from mlflow import MlflowClient
+
+    from module06_lifecycle.predictor import HASH_TAG, load_from_registry
+
+    setup = tiny_registry
+    client = MlflowClient(setup.tracking_uri, registry_uri=setup.tracking_uri)
+    client.set_model_version_tag(setup.name, setup.version, HASH_TAG, "0" * 64)
+    try:
+        with pytest.raises(UnsafeModelError, match="was recorded at registration"):
+            load_from_registry(setup.name, "champion")
+    finally:
+        client.delete_model_version_tag(setup.name, setup.version, HASH_TAG)
+    assert load_from_registry(setup.name, "champion").info.version == setup.version
