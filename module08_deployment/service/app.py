@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from fastapi import FastAPI
-from fastapi_offline import FastAPIOffline
 from threadpoolctl import threadpool_limits
 
 from module06_lifecycle.predictor import Predictor, load_predictor
@@ -104,6 +103,22 @@ def start_writer(state: ServiceState) -> None:
         log.error("%s", exc)
 
 
+def new_app(**kwargs: object) -> FastAPI:
+    """A FastAPI app whose /docs and /redoc load their scripts from the app, not a CDN.
+
+    Why it matters: FastAPI's default pages fetch Swagger UI from a CDN and stay blank
+    offline. ``fastapi-offline`` ships the same assets and serves them from the app. An
+    environment without it (an image whose requirements lack it) gets no docs pages rather
+    than pages that call out to the network.
+    """
+    try:
+        from fastapi_offline import FastAPIOffline
+    except ImportError:
+        log.warning("fastapi-offline is not installed: /docs and /redoc are switched off")
+        return FastAPI(docs_url=None, redoc_url=None, **kwargs)
+    return FastAPIOffline(**kwargs)
+
+
 def create_app(
     settings: ServiceSettings | None = None, predictor: Predictor | None = None
 ) -> FastAPI:
@@ -126,9 +141,7 @@ def create_app(
         log.info("Prediction log flushed: %s rows written by this process", written)
         threads.restore_original_limits()
 
-    # FastAPIOffline: /docs and /redoc load their scripts from the app (a copy that
-    # fastapi-offline ships), not from a CDN, so they work on a laptop without network.
-    app = FastAPIOffline(
+    app = new_app(
         title="Flight delay predictor", version="1.0", description=DESCRIPTION, lifespan=lifespan
     )
     for router in (health.router, model.router, predict.router, metrics.router):
