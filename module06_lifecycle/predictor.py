@@ -22,11 +22,14 @@ import yaml
 
 from labs_common import paths
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
+from module06_lifecycle.model_files import load_skops_model
 from module06_lifecycle.schemas import validate_schedule
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ALIAS = "champion"
+#: The version tag holding the model file's SHA-256, checked on load when present.
+HASH_TAG = "model.sha256"
 OUTPUT_COLUMNS = ["probability", "delayed", "model_version"]
 
 
@@ -84,7 +87,7 @@ class Predictor:
         Args:
             schedule: the raw columns ``SCHEDULE_COLUMNS`` (extra columns are ignored).
             validate: check the schedule contract first; the service turns it off only
-                because its pydantic models enforce the same rules on each request.
+                because its pydantic models are built from the same contract.
 
         Returns:
             One row per flight, in input order, with ``OUTPUT_COLUMNS``.
@@ -149,7 +152,7 @@ def load_from_registry(name: str, alias: str, threshold: float | None = None) ->
     artifacts = client.get_model_version_download_uri(name, version.version)
     with tempfile.TemporaryDirectory() as tmp:
         local = mlflow.artifacts.download_artifacts(artifacts, dst_path=tmp, tracking_uri=uri)
-        model = mlflow.sklearn.load_model(local)
+        model = load_skops_model(Path(local), sha256=tags.get(HASH_TAG) or None)
     info = ModelInfo(
         name=name,
         version=str(version.version),
@@ -172,10 +175,9 @@ def load_from_dir(
     """Load an MLflow model folder; its threshold comes from ``reports/metrics.json``.
 
     Why it matters: a model folder baked into a Docker image needs no tracking server;
-    the evaluate stage's metrics file says which threshold it was chosen with.
+    the evaluate stage's metrics file says which threshold it was chosen with. Only a
+    skops file with the types the code trusts is loaded (:mod:`.model_files`).
     """
-    import mlflow
-
     folder = Path(folder)
     if not (folder / "MLmodel").is_file():
         raise ModelNotFoundError(
@@ -194,7 +196,7 @@ def load_from_dir(
         threshold_rule="explicit" if threshold is not None else rule,
         run_id=meta.get("run_id"),
     )
-    model = mlflow.sklearn.load_model(str(folder))
+    model = load_skops_model(folder)
     log.info("Loaded %s from %s, threshold %.3f", info.version, folder, info.threshold)
     return Predictor(model, info)
 

@@ -31,6 +31,7 @@ SCHEMAS = {
     ("apps/v1", "Deployment"): "deployment-apps-v1.json",
     ("v1", "Service"): "service-v1.json",
     ("autoscaling/v2", "HorizontalPodAutoscaler"): "horizontalpodautoscaler-autoscaling-v2.json",
+    ("v1", "PersistentVolumeClaim"): "persistentvolumeclaim-v1.json",
 }
 SECRET_WORDS = ("KEY", "PASSWORD", "SECRET", "TOKEN", "DSN", "CREDENTIAL")
 

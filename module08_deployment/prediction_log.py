@@ -69,6 +69,7 @@ class Store(Protocol):
 
     def connect(self) -> None: ...
     def write(self, rows: Sequence[Row]) -> None: ...
+    def check(self) -> None: ...  # raise if a write would fail now (the writer probes)
     def close(self) -> None: ...
 
 
@@ -91,6 +92,12 @@ class SQLiteStore:
         assert self._conn is not None, "call connect() first"
         with self._conn:  # one transaction per batch
             self._conn.executemany(insert_sql("sqlite"), rows)
+
+    def check(self) -> None:
+        """Take the write lock and give it back: raises while another process holds it."""
+        assert self._conn is not None, "call connect() first"
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("ROLLBACK")
 
     def close(self) -> None:
         if self._conn is not None:
@@ -117,6 +124,12 @@ class PostgresStore:
         pg_rows = [_as_postgres(row) for row in rows]
         with self._conn.transaction(), self._conn.cursor() as cur:
             cur.executemany(insert_sql("postgres"), pg_rows)
+
+    def check(self) -> None:
+        """A round trip to the server (raises when the connection is gone)."""
+        assert self._conn is not None, "call connect() first"
+        with self._conn.transaction():
+            self._conn.execute("SELECT 1")
 
     def close(self) -> None:
         if self._conn is not None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import mlflow
 import pandas as pd
@@ -20,6 +22,8 @@ from mlflow.exceptions import MlflowException
 from sklearn.metrics import roc_auc_score
 
 from labs_common.config import RegisterParams
+from module06_lifecycle.model_files import load_skops_model, sha256_of, skops_file
+from module06_lifecycle.predictor import HASH_TAG
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,19 @@ def champion_auc_on(
         version = client.get_model_version_by_alias(name, CHAMPION)
     except MlflowException:
         return None
-    model = mlflow.sklearn.load_model(f"models:/{name}@{CHAMPION}")
+    artifacts = client.get_model_version_download_uri(name, version.version)
+    with tempfile.TemporaryDirectory() as tmp:  # skops only, the code's types, its hash
+        local = Path(mlflow.artifacts.download_artifacts(artifacts, dst_path=tmp))
+        model = load_skops_model(local, sha256=version.tags.get(HASH_TAG) or None)
     proba = model.predict_proba(test)[:, 1]
     return int(version.version), float(roc_auc_score(test["late"], proba))
+
+
+def model_sha256(model_uri: str) -> str:
+    """The SHA-256 of the skops file of a logged model (refused if it is not skops)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        local = Path(mlflow.artifacts.download_artifacts(model_uri, dst_path=tmp))
+        return sha256_of(skops_file(local))
 
 
 def register(
@@ -98,6 +112,7 @@ def register(
     decision = decide(metrics, gates, current[1] if current else None)
     if current:
         decision.champion_version, decision.champion_test_roc_auc = current[0], round(current[1], 6)
+    tags = {**tags, HASH_TAG: model_sha256(model_uri)}  # checked whenever it is loaded
     version = mlflow.register_model(model_uri, gates.model_name, tags=tags)
     client.set_registered_model_alias(gates.model_name, decision.alias, version.version)
     log.info("Registered %s version %s as %s", gates.model_name, version.version, decision.alias)

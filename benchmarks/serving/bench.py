@@ -9,9 +9,18 @@ Two scenarios, each bounded in requests and in time:
 
 Both servers get the same model folder, one worker, one OpenMP thread, and the same real
 November flights. Afterwards our server is stopped with SIGTERM and its prediction log
-must hold exactly one row per successful prediction.
+must hold exactly one row per successful prediction. A last scenario kills our server
+with SIGKILL right after a fixed-rate run and counts the answered predictions missing
+from its log: the loss bound of the log writer's flush interval, measured.
 
-Run: ``python benchmarks/serving/bench.py`` (or ``make bench-serving``); results go to
+Method: client and server on the same machine (loopback), one flight per request, the
+fixed-rate runs at each ``--rates`` value (default 10 and 20 requests/s, open loop), the
+latency of a request from just before it is sent to its parsed answer, percentiles of the
+successful ones; the load average of the machine before and after is recorded, because
+on a shared machine it moves every figure.
+
+Run (one command, on a quiet machine): ``make bench-serving`` or
+``.venv/bin/python benchmarks/serving/bench.py``; results go to
 ``benchmarks/serving/results/serving.{json,md}``. httpx + asyncio drive the load (locust
 must not share a process with mlflow, and needs none of its features here).
 """
@@ -24,6 +33,7 @@ import json
 import logging
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -31,6 +41,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from labs_common import paths
 from labs_common.data import write_text
@@ -121,13 +132,81 @@ def summarize(out: list, wall: float) -> dict:
 
 
 def run_scenarios(base: str, requests: list, args: argparse.Namespace) -> list[dict]:
-    """Warm up, then the two scenarios against the server at ``base``."""
+    """Warm up, then the fixed-rate runs and the max-throughput run against ``base``."""
     asyncio.run(max_throughput(base, requests[:10], 1, 60))  # first calls pay for imports
-    fixed = requests[: int(args.rate * args.seconds)]
-    return [
-        asyncio.run(fixed_rate(base, fixed, args.rate, args.cap)),
-        asyncio.run(max_throughput(base, requests[: args.max_requests], args.clients, args.cap)),
-    ]
+    results = []
+    for rate in args.rates:
+        fixed = requests[: int(rate * args.seconds)]
+        results.append(asyncio.run(fixed_rate(base, fixed, rate, args.cap)))
+    results.append(
+        asyncio.run(max_throughput(base, requests[: args.max_requests], args.clients, args.cap))
+    )
+    return results
+
+
+def one_flight_split(model: Path, requests: list, repeats: int = 200) -> dict:
+    """In process, median ms per flight of: the API's validation, the contract's, the model.
+
+    Why it matters: it says where one flight's time goes. The API's pydantic model is read
+    from the same contract as the pandera schema, so the service checks one flight with
+    it alone; the model call is what remains.
+    """
+    import pandas as pd
+
+    from module06_lifecycle.predictor import load_predictor
+    from module06_lifecycle.schemas import validate_schedule
+    from module08_deployment.service.schemas import Flight
+    from module08_deployment.service.scoring import flights_frame
+
+    predictor = load_predictor(model)
+    bodies = [requests[i % len(requests)] for i in range(repeats)]
+    flights = [Flight.model_validate(b) for b in bodies]
+    frames = [flights_frame([f]) for f in flights]
+
+    def median_ms(step) -> float:
+        times = []
+        for item in step[1]:
+            start = time.perf_counter()
+            step[0](item)
+            times.append(time.perf_counter() - start)
+        return round(float(np.median(times)) * 1000, 3)
+
+    steps = {
+        "pydantic_flight_ms": (Flight.model_validate, bodies),
+        "pandera_contract_ms": (validate_schedule, frames),
+        "frame_ms": (lambda f: flights_frame([f]), flights),
+        "model_ms": (lambda fr: predictor.predict(fr, validate=False), frames),
+    }
+    with threadpool_limits(1):  # as the service does (LABS_MODEL_THREADS)
+        median_ms((steps["model_ms"][0], frames[:5]))  # warm-up
+        times = {name: median_ms(step) for name, step in steps.items()}
+    return times | {"repeats": repeats, "rows": len(pd.concat(frames[:1])),
+                    "load_average": list(os.getloadavg())}  # fmt: skip
+
+
+def bench_sigkill(model: Path, requests: list, args: argparse.Namespace, tmp: Path) -> list:
+    """Answer at a fixed rate, SIGKILL the server at once, count answers missing from the log.
+
+    Why it matters: SIGTERM lets the writer flush; SIGKILL (the OOM killer, a node lost)
+    does not. What is lost is what was answered since the last write, so the bound is
+    about the request rate times ``LABS_LOG_FLUSH_SECONDS``.
+    """
+    runs = []
+    for flush in args.kill_flush:
+        port, db = free_port(), tmp / f"killed-{flush}.db"
+        env = {"LABS_MODEL_URI": str(model), "LABS_PREDICTIONS_DB": str(db),
+               "OMP_NUM_THREADS": "1", "LABS_LOG_FLUSH_SECONDS": str(flush)}  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        body = [ours(r) for r in requests[: int(args.kill_rate * args.kill_seconds)]]
+        with running_server(service_command(port), f"{base}/ready", env, tmp / "k.log") as proc:
+            result = asyncio.run(fixed_rate(base, body, args.kill_rate, args.cap))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        missing = result["ok"] - len(read_prediction_log(db))
+        runs.append({"flush_seconds": flush, "rate_rps": args.kill_rate, "answered": result["ok"],
+                     "missing_after_sigkill": missing,
+                     "bound_rows": round(args.kill_rate * flush) + 1})  # fmt: skip
+    return runs
 
 
 def bench_ours(model: Path, requests: list, args: argparse.Namespace, tmp: Path) -> dict:
@@ -173,39 +252,72 @@ def markdown(report: dict) -> str:
     ]  # fmt: skip
     for server in report["servers"]:
         for s in server["scenarios"]:
-            lines.append(f"| {server['server']} | {s['scenario']} | {s['requests']} | "
+            name = s["scenario"] + (f" {s['target_rps']:g}/s" if "target_rps" in s else "")
+            lines.append(f"| {server['server']} | {name} | {s['requests']} | "
                          f"{s['errors']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | "
                          f"{s['throughput_rps']} |")  # fmt: skip
     ours_ = report["servers"][0]
     lines += ["", f"Prediction log after SIGTERM: {ours_['log_rows']} rows for "
               f"{ours_['predictions_ok']} successful predictions "
               f"({'complete' if ours_['log_complete'] else 'ROWS MISSING'})."]  # fmt: skip
+    if report.get("sigkill"):
+        lines += ["", "After SIGKILL (answered at a fixed rate, killed at once):", "",
+                  "| flush interval s | rate req/s | answered | missing from the log | "
+                  "rate x interval + 1 |", "|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for k in report["sigkill"]:
+            lines.append(f"| {k['flush_seconds']} | {k['rate_rps']} | {k['answered']} | "
+                         f"{k['missing_after_sigkill']} | {k['bound_rows']} |")  # fmt: skip
+    if split := report.get("one_flight_in_process"):
+        lines += ["", "One flight in process (median ms): API validation (pydantic, read from the "
+                  f"contract) {split['pydantic_flight_ms']}; the same contract in pandera "
+                  f"{split['pandera_contract_ms']} (not run by the service); request to frame "
+                  f"{split['frame_ms']}; model call {split['model_ms']}."]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rate", type=float, default=10.0, help="fixed-rate requests/s")
+    parser.add_argument("--rates", type=float, nargs="+", default=[10.0, 20.0],
+                        help="fixed-rate requests/s, one run each")  # fmt: skip
     parser.add_argument("--seconds", type=float, default=20.0, help="fixed-rate duration")
     parser.add_argument("--clients", type=int, default=8, help="max-throughput clients")
     parser.add_argument("--max-requests", type=int, default=400)
     parser.add_argument("--cap", type=float, default=90.0, help="time cap per scenario (s)")
     parser.add_argument("--no-peer", action="store_true", help="skip mlflow models serve")
+    parser.add_argument(
+        "--kill-flush",
+        type=float,
+        nargs="*",
+        default=[0.5, 0.05],
+        help="LABS_LOG_FLUSH_SECONDS values of the SIGKILL runs (none: skip)",
+    )
+    parser.add_argument("--kill-rate", type=float, default=20.0)
+    parser.add_argument("--kill-seconds", type=float, default=10.0)  # fmt: skip
     parser.add_argument("--model", type=Path, default=paths.MODELS / "model")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     configure_offline()
-    requests = sample_requests(max(int(args.rate * args.seconds), args.max_requests) + 10)
+    load_before = os.getloadavg()
+    requests = sample_requests(max(int(max(args.rates) * args.seconds), args.max_requests) + 10)
     with tempfile.TemporaryDirectory() as tmp:
         servers = [bench_ours(args.model, requests, args, Path(tmp))]
         if not args.no_peer:
             servers.append(bench_mlflow(args.model, requests, args, Path(tmp)))
+        killed = bench_sigkill(args.model, requests, args, Path(tmp)) if args.kill_flush else []
+    split = one_flight_split(args.model, requests)
+    load_after = os.getloadavg()
+    rates = ", ".join(f"{r:g}" for r in args.rates)
     report = {
-        "machine": f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end, "
-        f"Python {platform.python_version()}, client and server on the same machine",
-        "requests_note": f"fixed rate {args.rate:g}/s for {args.seconds:g} s; max throughput "
+        "machine": f"{os.cpu_count()} CPUs, load average {load_before[0]:.1f} before and "
+        f"{load_after[0]:.1f} after, Python {platform.python_version()}, client and server "
+        "on the same machine",
+        "load_average": {"before": list(load_before), "after": list(load_after)},
+        "requests_note": f"fixed rate {rates}/s for {args.seconds:g} s each; max throughput "
         f"{args.clients} clients, {args.max_requests} requests; one flight per request",
+        "command": "make bench-serving  (or .venv/bin/python benchmarks/serving/bench.py)",
         "servers": servers,
+        "sigkill": killed,
+        "one_flight_in_process": split,
     }
     write_text(json.dumps(report, indent=2) + "\n", args.out / "serving.json")
     write_text(markdown(report), args.out / "serving.md")

@@ -8,6 +8,7 @@ import uvicorn
 
 from labs_common.logs import setup_logging
 from labs_common.tooling import configure_offline
+from module08_deployment.service.settings import get_service_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     configure_offline()
     setup_logging(args.log_level.upper())
+    settings = get_service_settings()  # a wrong LABS_* value stops here, before binding
     uvicorn.run(
         "module08_deployment.service.app:create_app",
         factory=True,
@@ -27,6 +29,11 @@ def main(argv: list[str] | None = None) -> None:
         log_level=args.log_level,
         log_config=None,  # keep the rich handler set up above
         timeout_graceful_shutdown=30,
+        # h11 buffers at most this many bytes of an unfinished request line + headers, then
+        # answers 400; httptools (uvicorn's default when installed) has no such bound, and
+        # a 20 MB header would be held in memory whole.
+        http="h11",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
 
 

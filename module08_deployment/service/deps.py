@@ -2,7 +2,9 @@
 
 Why it matters: a route declares what it needs (``Annotated[..., Depends()]`` aliases) and
 FastAPI supplies it or answers with the right error: 401 without a valid key, 503 while no
-model is loaded. The routes stay a few lines each.
+model is loaded. The routes stay a few lines each. The dependencies are ``async def``
+because none of them waits for anything: FastAPI runs a plain ``def`` dependency in its
+thread pool, and each such hop costs a thread switch on every request.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _api_key = APIKeyHeader(
 )
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     """The running app's :class:`ServiceState` (set by the lifespan)."""
     return request.app.state.service
 
@@ -33,19 +35,21 @@ def get_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
-def require_api_key(state: StateDep, key: Annotated[str | None, Security(_api_key)]) -> None:
+async def require_api_key(state: StateDep, key: Annotated[str | None, Security(_api_key)]) -> None:
     """Let the request through when no key is configured or the right key is sent."""
     expected = state.settings.api_key
     if expected is None:
         return
-    if key is None or not secrets.compare_digest(key, expected.get_secret_value()):
+    # Bytes, not str: compare_digest raises on a non-ASCII str, and a header is any latin-1.
+    sent = key.encode("utf-8", "backslashreplace") if key is not None else None
+    if sent is None or not secrets.compare_digest(sent, expected.get_secret_value().encode()):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=f"missing or wrong API key: send it in the {API_KEY_HEADER} header",
         )
 
 
-def require_predictor(state: StateDep) -> Predictor:
+async def require_predictor(state: StateDep) -> Predictor:
     """The loaded predictor, or 503 with the reason the service is not ready."""
     reason = state.not_ready
     if reason is not None or state.predictor is None:
@@ -56,7 +60,7 @@ def require_predictor(state: StateDep) -> Predictor:
 PredictorDep = Annotated[Predictor, Depends(require_predictor)]
 
 
-def request_id(
+async def request_id(
     x_request_id: Annotated[
         str | None,
         Header(max_length=64, pattern=r"^[A-Za-z0-9._-]+$", description="echoed and logged"),

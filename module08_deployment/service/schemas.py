@@ -1,9 +1,12 @@
 """The API's request and response bodies (pydantic v2).
 
-Why it matters: the request model is the service's first line of defence. Ranges and
-allowed values are those of the data contract (module 01), so a request the model has no
-business answering (an unknown carrier, a flight on February 30th) gets a 422 that names
-the field, before any code runs. A test checks that these rules and the contract agree.
+Why it matters: the request model is the service's first line of defence. Its ranges,
+patterns and allowed values are *read from* the schedule contract (module 06's pandera
+schema, built from module 01's data contract), so a request the model has no business
+answering (an unknown carrier, a flight on February 30th) gets a 422 that names the
+field, before any code runs, and the one-flight path checks exactly what batch scoring
+checks, in microseconds instead of a pandera pass over a one-row frame. A rule the
+contract gains that this module cannot express stops the import with its name.
 """
 
 from __future__ import annotations
@@ -14,11 +17,53 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from module01_intro.contract import CARRIERS, ORIGINS
+from module06_lifecycle.schemas import DATE_RULE, SCHEDULE
 from module08_deployment.service.settings import MAX_BATCH
 
-Carrier = Literal[tuple(CARRIERS)]
-Origin = Literal[tuple(ORIGINS)]
+#: Contract rules checked by a validator below (by name), not by a Field argument.
+VALIDATOR_RULES = {"minutes_below_60": "HHMM time needs minutes below 60"}
+FRAME_RULES = {"date_exists": DATE_RULE}
+
+
+def contract_field(column: str, **extra: object) -> dict:
+    """The ``Field`` arguments that state the contract's checks on ``column``.
+
+    Example:
+        >>> contract_field("month")
+        {'ge': 1, 'le': 12}
+    """
+    kwargs: dict = {}
+    for check in SCHEDULE.columns[column].checks:
+        stats = check.statistics
+        if check.name == "equal_to":
+            kwargs |= {"ge": stats["value"], "le": stats["value"]}
+        elif check.name == "in_range":
+            kwargs["ge" if stats["include_min"] else "gt"] = stats["min_value"]
+            kwargs["le" if stats["include_max"] else "lt"] = stats["max_value"]
+        elif check.name == "str_matches":
+            kwargs["pattern"] = stats["pattern"]
+        elif check.name not in ("isin", *VALIDATOR_RULES):
+            raise TypeError(f"the contract's rule {check.name!r} on {column!r} has no API form")
+    return kwargs | extra
+
+
+def allowed_values(column: str) -> tuple[str, ...]:
+    """The values the contract's ``isin`` check allows in ``column``."""
+    (check,) = [c for c in SCHEDULE.columns[column].checks if c.name == "isin"]
+    return tuple(check.statistics["allowed_values"])
+
+
+def columns_with_rule(rule: str) -> list[str]:
+    """The contract's columns that carry the named check."""
+    return [name for name, col in SCHEDULE.columns.items() if rule in {c.name for c in col.checks}]
+
+
+_unknown = {c.name for c in SCHEDULE.checks} - set(FRAME_RULES)
+if _unknown:
+    raise TypeError(f"the contract's frame rule(s) {sorted(_unknown)} have no API form")
+
+Carrier = Literal[allowed_values("carrier")]
+Origin = Literal[allowed_values("origin")]
 
 EXAMPLE_FLIGHT = {
     "year": 2013,
@@ -44,17 +89,17 @@ class Flight(BaseModel):
         extra="forbid", strict=True, json_schema_extra={"examples": [EXAMPLE_FLIGHT]}
     )
 
-    year: int = Field(ge=2013, le=2013, description="the model knows 2013's weather only")
-    month: int = Field(ge=1, le=12)
-    day: int = Field(ge=1, le=31)
-    sched_dep_time: int = Field(ge=0, le=2400, description="local departure time, HHMM")
-    sched_arr_time: int = Field(ge=0, le=2400, description="local arrival time, HHMM")
+    year: int = Field(**contract_field("year", description="the model knows 2013 only"))
+    month: int = Field(**contract_field("month"))
+    day: int = Field(**contract_field("day"))
+    sched_dep_time: int = Field(**contract_field("sched_dep_time", description="local, HHMM"))
+    sched_arr_time: int = Field(**contract_field("sched_arr_time", description="local, HHMM"))
     carrier: Carrier = Field(description="two-letter airline code")
-    flight: int = Field(ge=1, le=9999)
-    tailnum: str | None = Field(None, pattern=r"^[A-Z0-9]{4,6}$", description="plane tail number")
+    flight: int = Field(**contract_field("flight"))
+    tailnum: str | None = Field(None, **contract_field("tailnum", description="tail number"))
     origin: Origin = Field(description="New York airport")
-    dest: str = Field(pattern=r"^[A-Z0-9]{3}$", description="FAA code of the destination")
-    distance: int = Field(ge=1, le=5000, description="miles")
+    dest: str = Field(**contract_field("dest", description="FAA code of the destination"))
+    distance: int = Field(**contract_field("distance", description="miles"))
     time_hour: datetime | None = Field(None, description="scheduled hour (optional, logged)")
 
     @field_validator("time_hour", mode="before")
@@ -68,11 +113,11 @@ class Flight(BaseModel):
             )
         return datetime.fromisoformat(value)
 
-    @field_validator("sched_dep_time", "sched_arr_time")
+    @field_validator(*columns_with_rule("minutes_below_60"))
     @classmethod
     def _minutes_below_60(cls, value: int) -> int:
         if value % 100 >= 60:
-            raise ValueError(f"HHMM time needs minutes below 60, got {value}")
+            raise ValueError(f"{VALIDATOR_RULES['minutes_below_60']}, got {value}")
         return value
 
     @model_validator(mode="after")

@@ -36,6 +36,12 @@ class ServiceSettings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="if set, predict routes need X-API-Key")
     max_batch: int = Field(MAX_BATCH, ge=1, le=MAX_BATCH)
     max_body_bytes: int = Field(1_000_000, ge=1024, le=50_000_000)
+    max_header_bytes: int = Field(
+        16_384,
+        ge=1024,
+        le=1_048_576,
+        description="request line and headers together; more gets 400 before any is kept",
+    )
     model_threads: int = Field(1, ge=1, le=64, description="OpenMP/BLAS threads per predict")
     micro_batch_rows: int = Field(
         64,
@@ -45,7 +51,16 @@ class ServiceSettings(BaseSettings):
         "queue up (1: one request per call)",
     )
     log_batch_rows: int = Field(500, ge=1)
-    log_flush_seconds: float = Field(0.5, gt=0, le=60)
+    log_flush_seconds: float = Field(
+        0.5,
+        gt=0,
+        le=60,
+        description="write queued log rows at least this often; a SIGKILL loses at most "
+        "about this many seconds of answered predictions",
+    )
+    log_stall_seconds: float = Field(
+        5.0, gt=0, le=600, description="a log store blocked this long makes /ready say 503"
+    )
 
     @field_validator("predictions_dsn")
     @classmethod

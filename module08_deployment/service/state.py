@@ -36,7 +36,6 @@ class ServiceState:
             return self.model_error or "no model loaded"
         if self.batcher is None or not self.batcher.alive:
             return "the model's micro-batcher is not running"
-        if self.writer is None or not self.writer.alive:
-            error = self.writer.error if self.writer is not None else "not started"
-            return f"the prediction log is not being written ({error})"
-        return None
+        if self.writer is None:
+            return "the prediction log is not being written (not started)"
+        return self.writer.problem

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -27,6 +28,10 @@ class MemoryStore:
             self.fail_writes -= 1
             raise OSError("database is locked")
         self.batches.append(list(rows))
+
+    def check(self) -> None:
+        if self.fail_writes:
+            raise OSError("database is locked")
 
     def close(self) -> None:
         self.closed = True
@@ -103,3 +108,54 @@ def test_writer_start_raises_when_the_store_cannot_open() -> None:
     with pytest.raises(RuntimeError, match="prediction log cannot open its store: disk on fire"):
         writer.start()
     assert not writer.alive
+
+
+def test_backlog_counts_rows_not_requests() -> None:
+    writer = PredictionLogWriter(MemoryStore(), batch_rows=1000, flush_seconds=60)
+    for _ in range(3):
+        writer.submit([("r",)] * 45)  # not started: everything waits
+    assert writer.backlog == 135
+
+
+class BlockingStore(MemoryStore):
+    """A store whose writes and checks wait until ``release`` is set (a locked database)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def write(self, rows: Sequence[Row]) -> None:
+        self.release.wait()
+        super().write(rows)
+
+    def check(self) -> None:
+        self.release.wait()
+
+
+def test_problem_names_a_stalled_store_and_the_rows_waiting() -> None:
+    store = BlockingStore()
+    writer = PredictionLogWriter(store, batch_rows=2, flush_seconds=0.01, stall_seconds=0.2)
+    writer.start()
+    assert writer.problem is None
+    writer.submit([("a",), ("b",), ("c",)])
+    time.sleep(0.5)
+    assert writer.problem is not None and "has not answered for" in writer.problem
+    assert writer.backlog == 3
+    store.release.set()
+    writer.stop()
+    assert writer.problem is not None  # stopped: not writing any more
+    assert len(store.rows) == 3
+
+
+def test_problem_reports_a_failing_store_until_a_write_works() -> None:
+    writer = PredictionLogWriter(MemoryStore(fail_writes=1), batch_rows=1, flush_seconds=0.01)
+    writer.start()
+    writer.submit([("a",)])
+    deadline = time.monotonic() + 5
+    seen = None
+    while time.monotonic() < deadline and writer.written == 0:
+        seen = seen or writer.problem
+        time.sleep(0.001)
+    assert seen is not None and "OSError: database is locked" in seen
+    assert writer.written == 1 and writer.problem is None
+    writer.stop()

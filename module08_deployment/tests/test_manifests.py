@@ -19,10 +19,10 @@ ROUTES = m.service_routes()
 TASK = json.loads(m.ECS_TASK.read_text())
 CLI = Path(sys.executable).parent / "check-jsonschema"
 FILES = {"Deployment": "deployment.yaml", "Service": "service.yaml",
-         "HorizontalPodAutoscaler": "hpa.yaml"}  # fmt: skip
+         "HorizontalPodAutoscaler": "hpa.yaml", "PersistentVolumeClaim": "pvc.yaml"}  # fmt: skip
 
 
-def test_the_three_kinds_are_there() -> None:
+def test_the_four_kinds_are_there() -> None:
     assert set(MANIFESTS) == set(FILES)
 
 
@@ -206,3 +206,15 @@ def test_schema_folder_names_source_version_and_license() -> None:
     readme = (m.SCHEMA_DIR / "README.md").read_text()
     for fact in ("kubernetes-validate", "1.37.0", "v1.33.0", "Apache License 2.0"):
         assert fact in readme
+
+
+def test_the_prediction_log_is_on_the_claim_not_an_emptydir() -> None:
+    volumes = {v["name"]: v for v in DEPLOYMENT["spec"]["template"]["spec"]["volumes"]}
+    claim = MANIFESTS["PersistentVolumeClaim"]["metadata"]["name"]
+    assert volumes["predictions"] == {
+        "name": "predictions",
+        "persistentVolumeClaim": {"claimName": claim},
+    }
+    env = {e["name"]: e.get("value") for e in m.container(DEPLOYMENT)["env"]}
+    mounts = {v["name"]: v["mountPath"] for v in m.container(DEPLOYMENT)["volumeMounts"]}
+    assert env["LABS_PREDICTIONS_DB"].startswith(mounts["predictions"] + "/")

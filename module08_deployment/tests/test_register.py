@@ -49,3 +49,5 @@ def test_register_promotes_then_keeps_champion_on_regression(mlflow_tmp: str, tm
     assert second["alias"] == CHALLENGER and second["champion_version"] == 1
     client = mlflow.MlflowClient()
     assert int(client.get_model_version_by_alias("m", CHAMPION).version) == 1
+    hashes = {client.get_model_version("m", v).tags.get("model.sha256") for v in ("1", "2")}
+    assert len(hashes) == 1 and len(hashes.pop()) == 64, "the same file, its hash recorded"

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from labs_common.data import load_table
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
-from module06_lifecycle.schemas import ScheduleError, validate_schedule
+from module06_lifecycle.schemas import SCHEDULE, ScheduleError, validate_schedule
 from module08_deployment.service.schemas import EXAMPLE_FLIGHT, Flight, FlightBatch
 
 
@@ -74,3 +74,27 @@ def test_example_flight_is_valid() -> None:
 def test_batch_needs_at_least_one_flight() -> None:
     with pytest.raises(ValidationError, match="at least 1 item"):
         FlightBatch(flights=[])
+
+
+def test_field_constraints_are_read_from_the_contract() -> None:
+    from module08_deployment.service.schemas import allowed_values, contract_field
+
+    assert contract_field("year") == {"ge": 2013, "le": 2013}
+    assert contract_field("sched_dep_time") == {"ge": 0, "le": 2400}
+    assert contract_field("dest") == {"pattern": r"^[A-Z0-9]{3}$"}
+    assert allowed_values("origin") == ("EWR", "JFK", "LGA")
+    nullable = {name for name, col in SCHEDULE.columns.items() if col.nullable}
+    optional = {name for name, field in Flight.model_fields.items() if not field.is_required()}
+    assert nullable == optional - {"time_hour"}, "optional in the API = nullable in the contract"
+
+
+def test_a_contract_rule_without_an_api_form_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandera.pandas as pa
+
+    from module08_deployment.service import schemas
+
+    column = SCHEDULE.columns["flight"]
+    odd = column.set_checks([*column.checks, pa.Check.str_length(1, 4)])
+    monkeypatch.setitem(SCHEDULE.columns, "flight", odd)
+    with pytest.raises(TypeError, match="rule 'str_length' on 'flight' has no API form"):
+        schemas.contract_field("flight")
