@@ -21,6 +21,8 @@ import pandas as pd
 from fastapi import FastAPI
 from threadpoolctl import threadpool_limits
 
+from labs_common.config import Params, load_params
+from module04_ml_fundamentals.features import decision_time
 from module06_lifecycle.predictor import Predictor, load_predictor
 from module08_deployment.prediction_log import open_store
 from module08_deployment.service.batcher import MicroBatcher
@@ -35,9 +37,17 @@ from module08_deployment.service.state import ServiceState
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = """Predict, at scheduling time, whether a flight from New York (2013) arrives
-more than 15 minutes late. The decision uses the threshold registered with the model
-version (see `/model`). Every prediction is logged for monitoring."""
+
+def describe(params: Params) -> str:
+    """The API's description: what it predicts, and when the alert is meant to be sent."""
+    return (
+        f"Predict, {decision_time(params.features.decision_hours)} (the decision time), "
+        "whether a flight from New York (2013) arrives more than "
+        f"{params.features.late_minutes} minutes late. The features use only what is known "
+        "then (the schedule, the plane, the weather observed so far). The decision uses the "
+        "threshold registered with the model version (see `/model`). Every prediction is "
+        "logged for monitoring."
+    )
 
 
 def check_canary(predictor: Predictor) -> None:
@@ -142,7 +152,10 @@ def create_app(
         threads.restore_original_limits()
 
     app = new_app(
-        title="Flight delay predictor", version="1.0", description=DESCRIPTION, lifespan=lifespan
+        title="Flight delay predictor",
+        version="1.0",
+        description=describe(load_params()),
+        lifespan=lifespan,
     )
     for router in (health.router, model.router, predict.router, metrics.router):
         app.include_router(router)
