@@ -27,6 +27,8 @@ import copy
 import functools
 import importlib
 import inspect
+import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -89,12 +91,22 @@ def fixed_answers(outputs: list) -> dict[str, Callable[..., object]]:
     return {"constant (first output, always)": constant, "replay of another run": replayed}
 
 
-def survivors(ex: Exercise, answers: dict[str, Callable[..., object]], seed: int) -> list[str]:
-    """The answers (name -> function) that ``ex``'s check does not fail with an assertion."""
+def survivors(
+    ex: Exercise, answers: dict[str, Callable[..., object]], seed: int, killed_by: str = "fail"
+) -> list[str]:
+    """The answers (name -> function) whose status under ``ex``'s check is not ``killed_by``.
+
+    A wrong answer must *fail* (an assertion with a message), not crash the check; an answer
+    that does not compute at all must simply not pass (``killed_by="not pass"``).
+    """
     left = []
     for name, answer in answers.items():
         result = run_exercise(ex, answer, seed)
-        if result.status != "fail":
+        if (
+            (result.passed or result.status == "todo")
+            if killed_by == "not pass"
+            else (result.status != killed_by)
+        ):
             left.append(f"{ex.name}: {name} -> {result.status}: {result.message[:120]}")
     return left
 
@@ -169,7 +181,7 @@ def test_checks_fail_answers_that_do_not_compute(number: int) -> None:
             continue  # a class has no single output to replay; its mutants cover it
         outputs = recorded_outputs(ex, solution, seed)
         assert outputs, f"{ex.name}: the check never calls the answer"
-        left += survivors(ex, fixed_answers(outputs), seed + 1)
+        left += survivors(ex, fixed_answers(outputs), seed + 1, killed_by="not pass")
     assert not left, (
         f"module {number:02d} (seeds {seed}, {seed + 1}): these checks pass an answer that "
         "does not compute; add random cases from check_rng():\n" + "\n".join(left)
@@ -200,7 +212,7 @@ def test_gate_catches_a_check_without_assertions() -> None:
     emptied = Exercise(real.name, lambda fn: fn([1, 0], [False, True], 4.0, 1.0), real.hint)
     solution = solutions_of(5).cost_per_flight
     outputs = recorded_outputs(emptied, solution, seed=1)
-    assert survivors(emptied, fixed_answers(outputs), seed=2), "a constant answer must pass it"
+    assert survivors(emptied, fixed_answers(outputs), 2, "not pass"), "a constant answer passes"
     assert survivors(emptied, mutants_of(5)[real.name], seed=2), "mutants must pass it"
 
 
@@ -261,12 +273,12 @@ def test_cli_check_writes_its_table_to_stdout_and_explains_error(tmp_path: Path)
     done = subprocess.run(
         [str(paths.ROOT / ".venv" / "bin" / "labs"), "check", "5", "--solutions"],
         stdout=out.open("w"), stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-        env={**__import__("os").environ, "LABS_CHECK_SEED": "77", "COLUMNS": "200"},
+        env={**os.environ, "LABS_CHECK_SEED": "77", "COLUMNS": "200"},
         timeout=300,
     )  # fmt: skip
-    text = out.read_text()
+    text = " ".join(out.read_text().split())  # the table wraps its caption
     assert done.returncode == 0, done.stderr
-    assert "cost_per_flight" in text and "6/6 exercises pass" in text, text
+    assert "cost_per_flight" in text and re.search(r"(\d+)/\1 exercises pass", text), text
     assert "error: your code raised an exception other than NotImplementedError" in text, text
     assert "LABS_CHECK_SEED=77" in text, text
 
@@ -283,4 +295,67 @@ def test_cli_check_unknown_module_says_what_is_valid() -> None:
     assert result.exit_code == 1, result.output
     assert "error" in result.output and "1..9" in result.output and "42" in result.output, (
         result.output
+    )
+
+
+OPERATIONS = (ast.Call, ast.BinOp, ast.Compare, ast.Subscript, ast.BoolOp, ast.UnaryOp)
+
+
+def key_expressions(fn: Callable[..., object], min_length: int = 12) -> set[str]:
+    """The expressions of a solution's body that do two operations or more, normalised.
+
+    Naming a function with its obvious argument (``np.unique(months)``) points the way; an
+    expression that chains operations (``set(flights["tailnum"].dropna())``, a formula)
+    is a piece of the answer. Normalised: no spaces, one kind of quote.
+    """
+    tree = ast.parse(inspect.getsource(inspect.unwrap(fn)).strip())
+    nodes = [n for stmt in getattr(tree.body[0], "body", []) for n in ast.walk(stmt)]
+    found = {
+        _normalised(ast.unparse(n))
+        for n in nodes
+        if isinstance(n, ast.expr) and sum(isinstance(m, OPERATIONS) for m in ast.walk(n)) >= 2
+    }
+    return {e for e in found if len(e) >= min_length}
+
+
+def _normalised(text: str) -> str:
+    return "".join(text.split()).replace("'", '"')
+
+
+def leaked_expressions(hint: str, fn: Callable[..., object]) -> list[str]:
+    """The key expressions of ``fn``'s body that ``hint`` contains word for word."""
+    flat = _normalised(hint)
+    return sorted(e for e in key_expressions(fn) if e in flat)
+
+
+def starter_todos(number: int) -> dict[str, str]:
+    """Each starter function's ``# TODO`` comments, joined (methods under their class)."""
+    found: dict[str, str] = {}
+    lines = starter_path(number).read_text().splitlines()
+    for node in ast.parse("\n".join(lines)).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            text = lines[node.lineno - 1 : node.end_lineno]
+            found[node.name] = " ".join(line.split("#", 1)[1] for line in text if "#" in line)
+    return found
+
+
+def test_leaked_expressions_finds_a_whole_solution_in_a_hint() -> None:
+    solution = solutions_of(1).cancelled_share
+    assert leaked_expressions("flights['arr_delay'].isna().mean()", solution)
+    assert not leaked_expressions("a missing arr_delay marks a flight; .isna() helps", solution)
+
+
+@pytest.mark.parametrize("number", MODULES, ids=lambda n: f"module{n:02d}")
+def test_hints_point_the_way_without_the_answer(number: int) -> None:
+    solutions, todos = solutions_of(number), starter_todos(number)
+    leaks = []
+    for ex in load_checks(number):
+        solution = getattr(solutions, ex.name)
+        if inspect.isclass(solution):
+            continue  # a class's methods are short; its hint and TODOs are reviewed by hand
+        for where, text in (("hint", ex.hint), ("starter TODO", todos.get(ex.name, ""))):
+            leaks += [f"{ex.name} ({where}): {e}" for e in leaked_expressions(text, solution)]
+    assert not leaks, (
+        f"module {number:02d}: these hints contain the solution's own code; say which "
+        "function or pitfall matters instead:\n" + "\n".join(leaks)
     )

@@ -62,5 +62,5 @@ def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
     Notebook 03. The same value and salt always give the same code (so joins still work);
     without the salt nobody can look the original up. Missing values stay missing.
     """
-    # TODO: hashlib.sha256((salt + str(v)).encode()).hexdigest()[:16] for each non-missing v
+    # TODO: hash the salted text of each non-missing value with hashlib; keep 16 hex digits
     raise NotImplementedError

@@ -221,7 +221,9 @@ def check_hash_join_count(fn: Callable[..., object]) -> None:
     for lk, rk in cases:
         expected = len(pd.DataFrame({"k": lk}).merge(pd.DataFrame({"k": rk}), on="k"))
         got = fn(lk, rk)
-        assert got == expected, f"{len(lk)} x {len(rk)} random keys: expected {expected} pairs, got {got}"
+        assert got == expected, (
+            f"{len(lk)} x {len(rk)} random keys: expected {expected} pairs, got {got}"
+        )
 
 
 def check_loglog_slope(fn: Callable[..., object]) -> None:

@@ -102,7 +102,9 @@ def check_flights_from_origin(fn: Callable[..., object]) -> None:
             got = fn(con, str(origin))
             assert type(got) is int, f"return a plain int, got {type(got).__name__}"
             expected = int((origins == origin).sum())
-            assert got == expected, f"{origin} in {len(sample)} random flights: expected {expected}, got {got}"
+            assert got == expected, (
+                f"{origin} in {len(sample)} random flights: expected {expected}, got {got}"
+            )
         sneaky = fn(con, "JFK' OR '1'='1")
     assert sneaky == 0, (
         f"the value \"JFK' OR '1'='1\" matched {sneaky} flights: it was pasted into the SQL "
@@ -189,12 +191,23 @@ def check_model_version_id(fn: Callable[..., object]) -> None:
     assert fn(code, data, dict(reversed(params.items()))) == base, (
         "the order of keys in params must not matter (json.dumps(..., sort_keys=True))"
     )
-    variants = {"code": fn(code[:-1] + "x", data, params), "data": fn(code, data[:-1] + "x", params),
-                "params": fn(code, data, {**params, "grid": {"lr": [0.05]}}),
-                "seed": fn(code, data, {**params, "seed": params["seed"] + 1})}  # fmt: skip
-    same = [name for name, value in variants.items() if value == base]
-    assert not same, f"changing the {same} did not change the id"
-    assert len(set(variants.values())) == len(variants), "different inputs gave the same id"
+    pool = [(code, data, params), (code, data, dict(reversed(params.items()))),
+            (code[:-1] + "x", data, params), (code, data[:-1] + "x", params),
+            (code, data, {**params, "grid": {"lr": [0.05]}}),
+            (code, data, {**params, "seed": params["seed"] + 1})]  # fmt: skip
+    same_model = [0, 0, 1, 2, 3, 4]  # the first two differ only by the order of the keys
+    picks = rng.permutation(
+        [*range(len(pool)), *rng.integers(0, len(pool), 4)]
+    )  # all, in a random order
+    ids = [fn(*pool[i]) for i in picks]
+    for a in range(len(picks)):
+        for b in range(a):
+            equal = same_model[picks[a]] == same_model[picks[b]]
+            assert (ids[a] == ids[b]) == equal, f"calls {b} and {a} of {len(picks)}: " + (
+                "the same model must get the same id"
+                if equal
+                else "changing the code, the data or a parameter must change the id"
+            )
 
 
 def check_missing_for_next_level(fn: Callable[..., object]) -> None:
@@ -220,7 +233,8 @@ def _ci_case(rng: np.random.Generator, deps: list[str]) -> tuple[list[str], set[
     dep = str(rng.choice(deps))
     kinds = {(f"src/m{rng.integers(99)}.py",): {"test"}, ("docs/x.md", "README.md"): set(),
              (f"notes/n{rng.integers(9)}.ipynb",): {"test"}, ("params.yaml",): {"repro"},
-             ("dvc.yaml",): {"repro"}, (dep,): {"repro"}, (f"{dep}/f{rng.integers(9)}.csv",): {"repro"},
+             ("dvc.yaml",): {"repro"}, (dep,): {"repro"},
+             (f"{dep}/f{rng.integers(9)}.csv",): {"repro"},
              (f"{dep}2/f.csv", f"{dep}_old"): set()}  # fmt: skip
     chosen = [k for k in kinds if rng.random() < 0.3] or [next(iter(kinds))]
     return [p for k in chosen for p in k], set().union(*(kinds[k] for k in chosen))
@@ -277,9 +291,7 @@ def check_stages_to_rerun(fn: Callable[..., object]) -> None:
         assert set(got) == expected and len(got) == len(expected), (
             f"edges {edges}: changing {changed!r} reruns {sorted(expected)}, got {got}"
         )
-        wrong = [
-            (u, d) for u, d in edges if u in got and d in got and got.index(u) > got.index(d)
-        ]
+        wrong = [(u, d) for u, d in edges if u in got and d in got and got.index(u) > got.index(d)]
         assert not wrong, f"{wrong[0][0]} must run before {wrong[0][1]}, got the order {got}"
 
 
@@ -334,7 +346,8 @@ CHECKS = [
              forbidden=("module03_architecture.scale.aggregate_chunked",)),
     Exercise("mean_delay_by_origin_duckdb", check_mean_delay_by_origin_duckdb,
              "DuckDB's read_parquet accepts a glob over the folder; .df() turns the result into "
-             "pandas; every file counts", forbidden=("module03_architecture.scale.aggregate_duckdb",)),
+             "pandas; every file counts",
+             forbidden=("module03_architecture.scale.aggregate_duckdb",)),
     Exercise("rows_at_memory", check_rows_at_memory,
              "fit a degree-1 polynomial to (rows, peak_mb) and solve the line for the memory in "
              "MB; a line that does not rise never reaches it",
@@ -354,7 +367,8 @@ CHECKS = [
              "every upstream comes first (graphlib, or pipeline.execution_layers)"),
     Exercise("parallel_groups", check_parallel_groups,
              "graphlib.TopologicalSorter hands out every stage whose upstreams are done; "
-             "prepare() first, sort each layer", forbidden=("module03_architecture.pipeline.execution_layers",)),
+             "prepare() first, sort each layer",
+             forbidden=("module03_architecture.pipeline.execution_layers",)),
     Exercise("changed_keys", check_changed_keys,
              "pd.util.hash_pandas_object gives one number per row; index them by the key and "
              "compare; keys on one side only count too"),

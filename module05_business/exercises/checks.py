@@ -81,7 +81,8 @@ def check_theoretic_threshold(fn: Callable[..., object]) -> None:
         expected = threshold.theoretic_threshold(CostParams(missed_delay=missed, false_alert=false))
         got = fn(missed, false)
         assert not np.isclose(got, 1 - expected) or np.isclose(expected, 0.5), (
-            f"costs {missed:.3f} and {false:.3f}: got {got}, the complement of the answer; a costly "
+            f"costs {missed:.3f} and {false:.3f}: got {got}, the complement of the answer; a "
+            "costly "
             "missed delay should make you flag *more*, so the threshold goes down"
         )
         assert np.isclose(got, expected), (

@@ -20,7 +20,6 @@ import pandas as pd
 from labs_common import paths
 from labs_common.data import load_table
 from labs_common.exercises import Exercise, check_rng
-from module01_intro import eda
 from module03_architecture.pipeline import stage_graph
 from module06_lifecycle import raci, stream, structure
 
@@ -169,7 +168,10 @@ def check_missing_parts(fn: Callable[..., object]) -> None:
                 if state != "right":
                     expected.append(part + ("/" if kind == "d" else ""))
             got = list(fn(folder))
-            assert got == expected, f"random folder {sorted(p.name for p in folder.iterdir())}: expected {expected}, got {got}"
+            assert got == expected, (
+                f"random folder {sorted(p.name for p in folder.iterdir())}: "
+                f"expected {expected}, got {got}"
+            )
         for name in paths.MODULES[:5]:
             expected = [
                 p for p in ("__init__.py", "README.md", "notebooks/", "tests/")
@@ -187,6 +189,12 @@ def check_micro_batch_sizes(fn: Callable[..., object]) -> None:
     assert got == [3, 1, 1], (
         f"arrivals {tiny.tolist()}, max_batch 3, max_wait 1 s: expected [3, 1, 1] "
         f"(the request at exactly 1.0 s joins the first batch), got {got}"
+    )
+    steady = np.arange(4) * 0.8
+    got = list(fn(steady, 10, 1.0))
+    assert got == [2, 2], (
+        f"arrivals {steady.tolist()}, max_batch 10, max_wait 1 s: expected [2, 2] (the wait "
+        f"counts from the batch's first request), got {got}"
     )
     rng = check_rng()
     arrivals = np.sort(np.round(rng.uniform(0, 3_600, int(rng.integers(300, 1_500))), 1))
@@ -232,7 +240,7 @@ def _random_raci(rng: np.random.Generator) -> pd.DataFrame:
         row = rng.choice(["", "C", "I", "R", ""], len(frame.columns)).astype(object)
         row[rng.integers(len(row))] = rng.choice(["A", "AR", "RA"])
         if "R" not in "".join(row):
-            row[[j for j, c in enumerate(row) if "A" not in c][0]] = "R"
+            row[next(j for j, c in enumerate(row) if "A" not in c)] = "R"
         extra[f"task {rng.integers(1000)}-{i}"] = row
     return pd.concat([frame, pd.DataFrame(extra, index=frame.columns).T])
 
@@ -285,7 +293,9 @@ def check_activities_breaking_rules(fn: Callable[..., object]) -> None:
         broken.loc[activity, role] = str(rng.choice(["A", "R", "", "AR", "C"]))
     expected = [str(a) for a, row in broken.iterrows() if _breaks_rules(row)]
     got = list(fn(broken))
-    assert got == expected, f"a randomly edited RACI: expected {expected} (in table order), got {got}"
+    assert got == expected, (
+        f"a randomly edited RACI: expected {expected} (in table order), got {got}"
+    )
 
 
 def check_handoff_pairs(fn: Callable[..., object]) -> None:

@@ -27,7 +27,6 @@ from labs_common.config import RegisterParams
 from labs_common.exercises import Exercise, builtin_calls, check_rng
 
 
-
 def _keys(rng: np.random.Generator) -> list[str]:
     """3,000 distinct random flight keys such as ``"B61545"``."""
     carriers = rng.choice(["UA", "B6", "DL", "AA", "EV", "WN"], 3, replace=False)
@@ -51,7 +50,9 @@ def check_canary_route(fn: Callable[..., object]) -> None:
     low, high = float(rng.uniform(0.03, 0.1)), float(rng.uniform(0.2, 0.4))
     small = np.array([fn(k, low) for k in keys])
     large = np.array([fn(k, high) for k in keys])
-    assert abs(large.mean() - high) < 0.04, f"{high:.1%} share routed {large.mean():.1%} of the keys"
+    assert abs(large.mean() - high) < 0.04, (
+        f"{high:.1%} share routed {large.mean():.1%} of the keys"
+    )
     assert abs(small.mean() - low) < 0.02, f"{low:.1%} share routed {small.mean():.1%} of the keys"
     assert large[small].all(), f"a key routed at {low:.1%} must stay routed at {high:.1%}"
     assert not any(fn(k, 0.0) for k in keys[:50]) and all(fn(k, 1.0) for k in keys[:50]), (
@@ -250,7 +251,7 @@ def check_invalid_flights(fn: Callable[..., object]) -> None:
 def _check_invalid_cases(cases: object, example: dict) -> None:
     from module08_deployment.service.schemas import Flight
 
-    EXAMPLE_FLIGHT = example  # noqa: N806 - the flight the cases must start from
+    EXAMPLE_FLIGHT = example
     assert isinstance(cases, dict) and len(cases) >= 4, "return at least four cases in a dict"
     for field, payload in cases.items():
         changed = {
@@ -291,7 +292,9 @@ def check_api_key_ok(fn: Callable[..., object]) -> None:
         key = rng.bytes(int(rng.integers(4, 16))).hex()
         sent = str(rng.choice([key, key[:-1], key + "0", key.upper(), ""]))
         got = fn(_NoEquals(sent), _NoEquals(key))
-        assert got is (sent == key), f"api_key_ok({sent!r}, {key!r}): expected {sent == key}, got {got}"
+        assert got is (sent == key), (
+            f"api_key_ok({sent!r}, {key!r}): expected {sent == key}, got {got}"
+        )
         with builtin_calls() as called:
             fn(sent, key)
         assert secrets.compare_digest in called, (

@@ -228,9 +228,11 @@ def _random_entry(rng: np.random.Generator, p: MonitorParams) -> dict:
 
 def _random_params(rng: np.random.Generator) -> MonitorParams:
     return MonitorParams(
-        max_drift_share=float(rng.uniform(0.1, 0.5)), max_label_shift=float(rng.uniform(0.03, 0.12)),
+        max_drift_share=float(rng.uniform(0.1, 0.5)),
+        max_label_shift=float(rng.uniform(0.03, 0.12)),
         max_calibration_gap=float(rng.uniform(0.02, 0.1)),
-        max_calibration_error=float(rng.uniform(0.04, 0.12)), min_roc_auc=float(rng.uniform(0.6, 0.72)),
+        max_calibration_error=float(rng.uniform(0.04, 0.12)),
+        min_roc_auc=float(rng.uniform(0.6, 0.72)),
         retrain_on=list(rng.choice(ALERTS, int(rng.integers(1, 4)), replace=False)),
     )  # fmt: skip
 
@@ -296,7 +298,9 @@ def check_unpinned_actions(fn: Callable[..., object]) -> None:
     for _ in range(4):
         workflow, expected = _random_workflow(rng)
         got = fn(workflow)
-        assert got == expected, f"random workflow {workflow['jobs']}: expected {expected}, got {got}"
+        assert got == expected, (
+            f"random workflow {workflow['jobs']}: expected {expected}, got {got}"
+        )
 
 
 CHECKS = [

@@ -94,10 +94,12 @@ def _grad(w, X1, y, *, sign=1.0, no_mean=False):
 
 MUTANTS = {
     "tailnums_without_plane": {
-        "missing tailnum kept as 'nan'": lambda f, p: set(f["tailnum"].astype(str))
-        - set(p["tailnum"].astype(str)),
-        "planes minus flights": lambda f, p: set(p["tailnum"].astype(str))
-        - set(f["tailnum"].dropna().astype(str)),
+        "missing tailnum kept as 'nan'": lambda f, p: (
+            set(f["tailnum"].astype(str)) - set(p["tailnum"].astype(str))
+        ),
+        "planes minus flights": lambda f, p: (
+            set(p["tailnum"].astype(str)) - set(f["tailnum"].dropna().astype(str))
+        ),
         "a sorted list": lambda f, p: sorted(
             set(f["tailnum"].dropna().astype(str)) - set(p["tailnum"].astype(str))
         ),

@@ -142,8 +142,10 @@ def _changed(old, new, key, *, no_removed=False, one_column=False):
     h_new = pd.util.hash_pandas_object(new[cols], index=False).set_axis(new[key])
     both = h_old.index.intersection(h_new.index)
     edited = both[h_old[both].to_numpy() != h_new[both].to_numpy()]
-    other = h_new.index.difference(h_old.index) if no_removed else h_old.index.symmetric_difference(
-        h_new.index
+    other = (
+        h_new.index.difference(h_old.index)
+        if no_removed
+        else h_old.index.symmetric_difference(h_new.index)
     )
     return sorted([*edited, *other])
 

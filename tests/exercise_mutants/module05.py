@@ -52,7 +52,9 @@ def _gap(y, flagged, groups, *, zero_for_empty=False, precision=False):
 MUTANTS = {
     "cost_per_flight": {
         "costs swapped": lambda y, f, m, fa: solutions.cost_per_flight(y, f, fa, m),
-        "total, not per flight": lambda y, f, m, fa: len(y) * solutions.cost_per_flight(y, f, m, fa),
+        "total, not per flight": lambda y, f, m, fa: (
+            len(y) * solutions.cost_per_flight(y, f, m, fa)
+        ),
         "caught delays cost too": lambda y, f, m, fa: _cost(y, f, m, fa, flagged_late_costs=True),
     },
     "recall_at_flag_budget": {
@@ -77,7 +79,9 @@ MUTANTS = {
     },
     "recall_gap": {
         "groups without a late flight give NaN": _gap_with_nan_groups,
-        "groups without a late flight count as 0": lambda y, f, g: _gap(y, f, g, zero_for_empty=True),
+        "groups without a late flight count as 0": lambda y, f, g: _gap(
+            y, f, g, zero_for_empty=True
+        ),
         "precision gap": lambda y, f, g: _gap(y, f, g, precision=True),
     },
 }

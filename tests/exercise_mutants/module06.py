@@ -8,7 +8,6 @@ from functools import reduce
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from module06_lifecycle.exercises import solutions
 
@@ -95,7 +94,11 @@ def _batches(arrival_s, max_batch, max_wait_s, *, strict=False, extra=0, from_la
         stop = i + 1
         while stop < len(arrival) and stop - i < max_batch + extra:
             start = arrival[stop - 1] if from_last else arrival[i]
-            late = arrival[stop] >= start + max_wait_s if strict else arrival[stop] > start + max_wait_s
+            late = (
+                arrival[stop] >= start + max_wait_s
+                if strict
+                else arrival[stop] > start + max_wait_s
+            )
             if late:
                 break
             stop += 1
@@ -164,7 +167,7 @@ MUTANTS = {
     },
     "compose": {
         "right to left": lambda *steps: lambda x: reduce(lambda acc, f: f(acc), steps[::-1], x),
-        "first step only": lambda *steps: (steps[0] if steps else (lambda x: x)),
+        "first step only": lambda *steps: steps[0] if steps else (lambda x: x),
         "last step skipped": lambda *steps: lambda x: reduce(lambda acc, f: f(acc), steps[:-1], x),
     },
     "layer_violations": {

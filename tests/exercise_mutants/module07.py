@@ -6,7 +6,6 @@ import hashlib
 import json
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 
 from module07_experiments.exercises import solutions
@@ -117,7 +116,9 @@ MUTANTS = {
         "16 hex digits": lambda p, d, c: _fingerprint(p, d, c, short=True),
     },
     "best_run": {
-        "any status": lambda r, m, higher_is_better=True: _best(r, m, higher_is_better, any_status=True),
+        "any status": lambda r, m, higher_is_better=True: _best(
+            r, m, higher_is_better, any_status=True
+        ),
         "always the highest": lambda r, m, higher_is_better=True: _best(
             r, m, higher_is_better, always_max=True
         ),
@@ -141,12 +142,14 @@ MUTANTS = {
         "wrong expectation": _wrong_expectation_test,
     },
     "model_uri": {
-        "both given accepted": lambda n, version=None, alias=None: _uri(n, version, alias, lenient=True),
+        "both given accepted": lambda n, version=None, alias=None: _uri(
+            n, version, alias, lenient=True
+        ),
         "version after '@'": lambda n, version=None, alias=None: _uri(
             n, version, alias, at_version=True
         ),
-        "always the alias form": lambda n, version=None, alias=None: (
-            _uri(n, None, alias or str(version))
+        "always the alias form": lambda n, version=None, alias=None: _uri(
+            n, None, alias or str(version)
         ),
     },
     "bump_model_version": {

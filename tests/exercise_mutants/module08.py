@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 
 from module08_deployment.exercises import solutions
@@ -81,7 +80,8 @@ def _cases_from_the_docs() -> dict:
     """Cases typed in from the documented example flight (do not follow a new example)."""
     example = {"year": 2013, "month": 11, "day": 1, "sched_dep_time": 545, "sched_arr_time": 855,
                "carrier": "AA", "flight": 2243, "tailnum": "N5CLAA", "origin": "JFK",
-               "dest": "MIA", "distance": 1089, "time_hour": "2013-11-01T05:00:00-04:00"}  # fmt: skip
+               "dest": "MIA", "distance": 1089,
+               "time_hour": "2013-11-01T05:00:00-04:00"}  # fmt: skip
     changes = {"month": 13, "origin": "BOS", "dest": "miami", "distance": "far"}
     return {f: {**example, f: v} for f, v in changes.items()}
 

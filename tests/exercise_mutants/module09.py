@@ -143,8 +143,9 @@ MUTANTS = {
     "false_alarm_upper_bound": {
         "one-sided quantile": lambda a, r, c=0.95: _upper(a, r, c, one_sided=True),
         "rule of three": lambda a, r, c=0.95: _upper(a, r, c, rule_of_three=True),
-        "the observed rate": lambda a, r, c=0.95: solutions.false_alarm_upper_bound(a, r, c)
-        if a in (r,) or a > r else a / r,
+        "the observed rate": lambda a, r, c=0.95: (
+            solutions.false_alarm_upper_bound(a, r, c) if a in (r,) or a > r else a / r
+        ),
     },
     "share_below": {
         "no interpolation inside a bucket": lambda b, s: _share(b, s, step=True),
