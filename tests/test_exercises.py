@@ -30,6 +30,7 @@ import inspect
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -271,8 +272,8 @@ def test_cli_check_solutions_exits_zero() -> None:
 def test_cli_check_writes_its_table_to_stdout_and_explains_error(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     done = subprocess.run(
-        [str(paths.ROOT / ".venv" / "bin" / "labs"), "check", "5", "--solutions"],
-        stdout=out.open("w"), stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        [sys.executable, "-m", "capstone.cli", "check", "5", "--solutions"],
+        stdout=out.open("w"), stderr=subprocess.PIPE, text=True, cwd=paths.ROOT,
         env={**os.environ, "LABS_CHECK_SEED": "77", "COLUMNS": "200"},
         timeout=300,
     )  # fmt: skip

@@ -169,8 +169,17 @@ def check_bootstrap_mean_ci(fn: Callable[..., object]) -> None:
         f"scipy's percentile interval is ({ref_low:.4f}, {ref_high:.4f}), got ({low:.4f}, "
         f"{high:.4f})"
     )
-    n_low, n_high = fn(x, confidence=0.5)
+    n_low, n_high = fn(x, seed=seed, confidence=0.5)
     assert high - low > n_high - n_low, "a 50 % interval must be narrower than a 95 % one"
+    level = float(rng.uniform(0.6, 0.9))
+    ref = stats.bootstrap((x,), np.mean, method="percentile", confidence_level=level,
+                          n_resamples=4000, rng=rng).confidence_interval  # fmt: skip
+    m_low, m_high = fn(x, seed=seed, confidence=level)
+    width = ref.high - ref.low
+    assert abs(m_low - ref.low) < 0.12 * width and abs(m_high - ref.high) < 0.12 * width, (
+        f"at confidence {level:.2f} scipy's interval is ({ref.low:.4f}, {ref.high:.4f}), got "
+        f"({m_low:.4f}, {m_high:.4f})"
+    )
     skewed = np.zeros(int(rng.integers(15, 30)))
     skewed[rng.integers(len(skewed))] = rng.uniform(50, 500)  # one long delay, the rest 0
     s_low, s_high = fn(skewed)
@@ -193,13 +202,17 @@ def check_permutation_p_value(fn: Callable[..., object]) -> None:
     assert abs(got - exact) < 0.015, (
         f"a={a.tolist()}, b={b.tolist()}: scipy's exact p-value is {exact:.4f}, got {got}"
     )
+    swapped = fn(b, a)
+    assert abs(swapped - got) < 0.015, (
+        f"two-sided: swapping the groups must not change the p-value, got {got} and {swapped}"
+    )
     same = rng.normal(size=60)
     got = fn(same[:30], same[30:], n_resamples=2000)
     exact = probability.permutation_test(same[:30], same[30:], 20_000, seed=5).p_value
     assert abs(got - exact) < 0.04, (
         f"two groups from one distribution: expected ~{exact:.3f}, got {got}"
     )
-    n = int(rng.integers(10, 30))
+    n = int(rng.integers(20, 40))  # so no shuffle is as extreme as the observed split
     far = fn(np.arange(float(n)), np.arange(float(n)) + 100, n_resamples=999)
     assert far >= 1 / 1000, f"a p-value is never 0: count the observed split too, got {far}"
 
