@@ -48,6 +48,7 @@ from labs_common.exercises import (
     run_checks,
     run_exercise,
 )
+from module09_monitoring.rules import decide as decide_imported_at_the_top
 
 MODULES = modules_with_exercises()
 runner = CliRunner()
@@ -226,8 +227,13 @@ def test_an_answer_calling_the_course_function_fails() -> None:
 
         return bool(decide(entry, params)["retrain"])
 
-    result = run_exercise(ex, via_decide, new_seed(), 9)
-    assert result.status == "fail" and "module09_monitoring.rules.decide" in result.message
+    def via_an_earlier_import(entry: dict, params: object) -> bool:
+        return bool(decide_imported_at_the_top(entry, params)["retrain"])
+
+    for answer in (via_decide, via_an_earlier_import):
+        result = run_exercise(ex, answer, new_seed(), 9)
+        assert result.status == "fail", result
+        assert "module09_monitoring.rules.decide" in result.message, result
 
 
 def test_an_answer_calling_the_solutions_fails() -> None:

@@ -143,9 +143,11 @@ def check_late_rate_given(fn: Callable[..., object]) -> None:
     )
     rng = check_rng()
     flights = _sample(rng)
-    for column in ("hour", "origin", "carrier"):
+    for column, minutes in zip(
+        ("hour", "origin", "carrier"), rng.permutation([15, 30, 60]), strict=True
+    ):
         value = rng.choice(flights[column].astype(object).unique())
-        minutes = int(rng.choice([15, 30, 60]))
+        minutes = int(minutes)
         flights["arr_delay"] = flights["arr_delay"].mask(rng.random(len(flights)) < 0.03, minutes)
         chosen = flights[(flights[column] == value) & flights["arr_delay"].notna()]
         expected = float((chosen["arr_delay"].to_numpy() > minutes).mean())

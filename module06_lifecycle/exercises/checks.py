@@ -46,7 +46,7 @@ def check_late_share_by_hour(fn: Callable[..., object]) -> None:
     sample = _flights().sample(int(rng.integers(10_000, 40_000)), random_state=rng)
     sample = sample.reset_index(drop=True)
     origins = [None, *rng.permutation(["EWR", "JFK", "LGA"])[:2].tolist()]
-    for origin, minutes in zip(origins, rng.choice([0, 15, 30, 60], 3), strict=True):
+    for origin, minutes in zip(origins, rng.permutation([0, 15, 30, 60])[:3], strict=True):
         minutes = int(minutes)
         sample["arr_delay"] = sample["arr_delay"].mask(rng.random(len(sample)) < 0.03, minutes)
         flights = sample.copy()
