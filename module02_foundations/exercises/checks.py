@@ -146,9 +146,10 @@ def check_late_rate_given(fn: Callable[..., object]) -> None:
     for column, minutes in zip(
         ("hour", "origin", "carrier"), rng.permutation([15, 30, 60]), strict=True
     ):
-        value = rng.choice(flights[column].astype(object).unique())
         minutes = int(minutes)
         flights["arr_delay"] = flights["arr_delay"].mask(rng.random(len(flights)) < 0.03, minutes)
+        arrived = flights.loc[flights["arr_delay"].notna(), column]
+        value = rng.choice(arrived.astype(object).unique())  # a value with arrived flights
         chosen = flights[(flights[column] == value) & flights["arr_delay"].notna()]
         expected = float((chosen["arr_delay"].to_numpy() > minutes).mean())
         got = fn(flights, column, value, late_minutes=minutes)
