@@ -45,7 +45,8 @@ def check_brier_skill_score(fn: Callable[..., object]) -> None:
 def check_median_baseline_mae(fn: Callable[..., object]) -> None:
     rng = check_rng()
     train = rng.exponential(rng.uniform(10, 30), int(rng.integers(200, 800))) - 15
-    valid = rng.exponential(rng.uniform(20, 40), int(rng.integers(100, 400))) - 10
+    later = rng.uniform(5, 20)  # later months are later: the two medians differ
+    valid = rng.exponential(rng.uniform(20, 40), int(rng.integers(100, 400))) + later
     expected = float(np.abs(valid - np.median(train)).mean())
     got = fn(train, valid)
     assert not np.isclose(got, np.abs(valid - np.median(valid)).mean()), (
