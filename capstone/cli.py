@@ -18,8 +18,6 @@ from labs_common.tooling import configure_offline
 
 app = typer.Typer(help="The MLOps flights course.", no_args_is_help=True, add_completion=False)
 
-_STYLE = {"pass": "green", "todo": "yellow", "fail": "red", "error": "red"}
-
 
 def fail(message: str) -> typer.Exit:
     """Print one red line and return the exit to raise (code 1)."""
@@ -38,26 +36,25 @@ def check(
     module: Annotated[int, typer.Argument(help="Module number, e.g. 1 for module01_intro")],
     solutions: Annotated[bool, typer.Option(help="Check the reference solutions")] = False,
 ) -> None:
-    """Check your answers to a module's exercises and get a hint for each one not done."""
-    from labs_common.exercises import run_checks
+    """Check your answers to a module's exercises and get a hint for each one not done.
+
+    The table goes to stdout (so `labs check 1 > out.txt` keeps it); its legend says what
+    each status means: pass, todo (still raises NotImplementedError), fail (a wrong
+    answer) and error (your code raised another exception, e.g. a KeyError). The random
+    cases change on every run; LABS_CHECK_SEED=<seed> repeats the run a failure names.
+    """
+    from rich.console import Console
+
+    from labs_common.exercises import results_table, run_checks
 
     try:
         results = run_checks(module, "solutions" if solutions else "starter")
     except (LookupError, ValueError) as exc:
         raise fail(str(exc)) from None
-    table = Table(title=f"Module {module:02d} exercises")
-    for col in ("exercise", "result", "message / hint"):
-        table.add_column(col)
-    for r in results:
-        note = (
-            escape(r.message)
-            if r.passed
-            else f"{escape(r.message)}\n[dim]hint: {escape(r.hint)}[/]"
-        )
-        table.add_row(r.name, f"[{_STYLE[r.status]}]{r.status}[/]", note)
-    console.print(table)
+    out = Console()  # stdout: the table is the command's output; logs stay on stderr
+    out.print(results_table(module, results))
     done = sum(r.passed for r in results)
-    console.print(f"{done}/{len(results)} exercises pass")
+    out.print(f"{done}/{len(results)} exercises pass")
     if done < len(results):
         raise typer.Exit(code=1)
 

@@ -9,30 +9,71 @@ How it works. Each module has an ``exercises`` package with three files:
   function and raises ``AssertionError`` with a helpful message when it is wrong.
 
 ``labs check 01`` runs module 01's checks against the starter and prints pass/fail with a
-hint. CI runs every module's checks against the solutions (all must pass) and against the
-untouched starters (all must fail), so a check that cannot fail is caught.
+hint. CI runs every module's checks against the solutions (all must pass), against the
+untouched starters, against answers that return fixed values and against plausible wrong
+answers (all must fail), so a check that cannot fail is caught (``tests/test_exercises.py``).
+
+Why the inputs change on every run: a check that only ever tries the same table can be
+passed by an answer that returns the number it saw last time. So each run draws a fresh
+seed; checks take their random cases from :func:`check_rng`, and a failure names the seed
+(``LABS_CHECK_SEED=<seed> labs check N`` repeats exactly that run).
+
+Why some answers may not call the course's own code: many exercises rebuild, by hand, a
+function the module's package already has (``module09_monitoring.rules.decide`` and the
+``should_retrain`` exercise, say). Calling it would pass every input and teach nothing, so
+an :class:`Exercise` lists those functions in ``forbidden`` and the check fails when the
+answer calls one of them, however it was imported. (Hiding the module at import time was
+the other way; it misses an import done before the check ran, and the check itself needs
+the module to compute the expected values.) The reference ``solutions.py`` is forbidden
+to every answer but itself.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
-from collections.abc import Callable
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import CodeType, FrameType
 from typing import Literal
+
+import numpy as np
 
 from labs_common import paths
 
 Target = Literal["starter", "solutions"]
 Status = Literal["pass", "todo", "fail", "error"]
 
+#: What each status means (``labs check`` prints it under its table).
+STATUS_LEGEND = {
+    "pass": "the check ran your code on its inputs and every answer was right",
+    "todo": "your function still raises NotImplementedError",
+    "fail": "an answer was wrong (the message says which input and what was expected)",
+    "error": "your code raised an exception other than NotImplementedError or "
+    "AssertionError (a bug such as a KeyError or TypeError), or the function is missing",
+}
+
+SEED_ENV = "LABS_CHECK_SEED"
+_SEED: ContextVar[int] = ContextVar("labs_check_seed", default=0)
+
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: the function the student writes, how to check it, and a hint."""
+    """One exercise: the function the student writes, how to check it, and a hint.
+
+    ``forbidden`` names the course functions (``"package.module.function"``) that already
+    compute this exercise's answer; an answer that calls one of them fails.
+    """
 
     name: str
     check: Callable[[Callable[..., object]], None]
     hint: str
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,10 +84,37 @@ class Result:
     status: Status
     message: str
     hint: str
+    seed: int = 0
 
     @property
     def passed(self) -> bool:
         return self.status == "pass"
+
+
+def new_seed() -> int:
+    """A seed for one run of the checks: ``$LABS_CHECK_SEED`` if set, else a fresh random one."""
+    given = os.environ.get(SEED_ENV, "").strip()
+    if given:
+        try:
+            return int(given)
+        except ValueError:
+            raise ValueError(f"{SEED_ENV} must be an integer, got {given!r}") from None
+    return int.from_bytes(os.urandom(4), "little")
+
+
+def current_seed() -> int:
+    """The seed of the check that is running (0 outside a check)."""
+    return _SEED.get()
+
+
+def check_rng(stream: int = 0) -> np.random.Generator:
+    """A generator for a check's random cases, drawn from this run's seed.
+
+    Why it matters: the student cannot know the inputs in advance, yet a failing run can be
+    repeated exactly (``LABS_CHECK_SEED``). ``stream`` gives independent generators for
+    independent parts of one check.
+    """
+    return np.random.default_rng([_SEED.get(), stream])
 
 
 def module_package(number: int) -> str:
@@ -54,7 +122,18 @@ def module_package(number: int) -> str:
     return paths.module_dir(number).name
 
 
-def run_checks(number: int, target: Target = "starter") -> list[Result]:
+def load_checks(number: int) -> list[Exercise]:
+    """Return module ``number``'s ``CHECKS`` (``LookupError`` when it has no exercises)."""
+    package = module_package(number)
+    try:
+        return importlib.import_module(f"{package}.exercises.checks").CHECKS
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(f"{package}.exercises"):
+            raise LookupError(f"module {number:02d} ({package}) has no exercises yet") from exc
+        raise
+
+
+def run_checks(number: int, target: Target = "starter", seed: int | None = None) -> list[Result]:
     """Run module ``number``'s checks against the student's starter or the solutions.
 
     Why it matters: feedback in seconds, with a hint, is what keeps a student going; and
@@ -63,35 +142,132 @@ def run_checks(number: int, target: Target = "starter") -> list[Result]:
     Args:
         number: the module, 1-9.
         target: ``"starter"`` (the student's file) or ``"solutions"``.
+        seed: the seed of the random cases (default: :func:`new_seed`).
 
     Returns:
         One :class:`Result` per exercise, in the order of ``CHECKS``.
     """
-    package = module_package(number)
-    try:
-        checks = importlib.import_module(f"{package}.exercises.checks").CHECKS
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"{package}.exercises"):
-            raise LookupError(f"module {number:02d} ({package}) has no exercises yet") from exc
-        raise
-    answers = importlib.import_module(f"{package}.exercises.{target}")
-    return [_run_one(ex, getattr(answers, ex.name, None)) for ex in checks]
+    checks = load_checks(number)
+    answers = importlib.import_module(f"{module_package(number)}.exercises.{target}")
+    seed = new_seed() if seed is None else seed
+    return [run_exercise(ex, getattr(answers, ex.name, None), seed, number) for ex in checks]
 
 
-def _run_one(ex: Exercise, fn: Callable[..., object] | None) -> Result:
+def run_exercise(
+    ex: Exercise, fn: Callable[..., object] | None, seed: int, number: int | None = None
+) -> Result:
+    """Run one check on one answer with the random cases of ``seed``."""
     if fn is None:
-        return Result(ex.name, "error", f"no function named {ex.name} was found", ex.hint)
+        return Result(ex.name, "error", f"no function named {ex.name} was found", ex.hint, seed)
+    token = _SEED.set(seed)
     try:
-        ex.check(fn)
+        ex.check(_guarded(fn, _forbidden_code(ex, fn, number)))
     except NotImplementedError:
-        return Result(
-            ex.name, "todo", "not written yet (still raises NotImplementedError)", ex.hint
-        )
+        status, message = "todo", "not written yet (still raises NotImplementedError)"
     except AssertionError as exc:
-        return Result(ex.name, "fail", str(exc) or "the answer is not right yet", ex.hint)
+        status, message = "fail", str(exc) or "the answer is not right yet"
     except Exception as exc:  # noqa: BLE001 - a student's bug is a result, not a crash
-        return Result(ex.name, "error", f"{type(exc).__name__}: {exc}", ex.hint)
-    return Result(ex.name, "pass", "correct", ex.hint)
+        status, message = "error", f"{type(exc).__name__}: {exc}"
+    else:
+        status, message = "pass", "correct"
+    finally:
+        _SEED.reset(token)
+    if status in ("fail", "error"):
+        message += f" [seed {seed}]"
+    return Result(ex.name, status, message, ex.hint, seed)
+
+
+class ForbiddenCall(AssertionError):
+    """The answer called a course function that already computes the exercise's answer."""
+
+
+def _forbidden_code(
+    ex: Exercise, fn: Callable[..., object], number: int | None
+) -> dict[CodeType | str, str]:
+    """Code objects (and whole files) the answer ``fn`` must not run, with their names."""
+    found: dict[CodeType | str, str] = {}
+    for dotted in ex.forbidden:
+        module, _, attr = dotted.rpartition(".")
+        target = inspect.unwrap(getattr(importlib.import_module(module), attr))
+        code = getattr(target, "__code__", None)
+        if code is None:
+            raise TypeError(f"forbidden {dotted!r} of {ex.name} is not a Python function")
+        found[code] = dotted
+    if number is not None:
+        solutions = paths.module_dir(number) / "exercises" / "solutions.py"
+        if _source_file(fn) != str(solutions):
+            found[str(solutions)] = f"{module_package(number)}.exercises.solutions"
+    return found
+
+
+def _source_file(fn: Callable[..., object]) -> str | None:
+    try:
+        return inspect.getsourcefile(inspect.unwrap(fn))
+    except TypeError:
+        return None
+
+
+def _guarded(fn: Callable[..., object], forbidden: dict[CodeType | str, str]) -> Callable:
+    """``fn``, failing when a call to it runs any of the ``forbidden`` code (classes as is)."""
+    if not forbidden or inspect.isclass(fn):
+        return fn
+
+    @functools.wraps(fn)
+    def answer(*args: object, **kwargs: object) -> object:
+        with _watch_calls(forbidden) as called:
+            result = fn(*args, **kwargs)
+        if called:
+            raise ForbiddenCall(
+                f"your answer calls {called[0]}, which already computes this exercise's "
+                "answer: write the logic yourself (reading that code afterwards is fine)"
+            )
+        return result
+
+    return answer
+
+
+@contextlib.contextmanager
+def _watch_calls(forbidden: dict[CodeType | str, str]) -> Iterator[list[str]]:
+    """Record which of the ``forbidden`` functions (or files) run inside the block."""
+    called: list[str] = []
+    previous = sys.getprofile()
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        code = frame.f_code
+        name = event == "call" and (forbidden.get(code) or forbidden.get(code.co_filename))
+        if name and name not in called:
+            called.append(name)
+        if previous is not None:  # a watcher around this one keeps watching
+            previous(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield called
+    finally:
+        sys.setprofile(previous)
+
+
+@contextlib.contextmanager
+def builtin_calls() -> Iterator[set[object]]:
+    """Collect the C functions (``hmac.compare_digest``, ...) called inside the block.
+
+    Why it matters: "use a constant-time comparison" is a behaviour a check can observe by
+    running the answer, where a search of its source text is fooled by a comment.
+    """
+    seen: set[object] = set()
+    previous = sys.getprofile()
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        if event == "c_call":
+            seen.add(arg)
+        if previous is not None:
+            previous(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield seen
+    finally:
+        sys.setprofile(previous)
 
 
 def modules_with_exercises() -> list[int]:
@@ -103,6 +279,30 @@ def modules_with_exercises() -> list[int]:
     ]
 
 
+def results_table(number: int, results: list[Result], title_suffix: str = "") -> object:
+    """The rich table of ``results`` with the statuses explained below it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    style = {"pass": "green", "todo": "yellow", "fail": "red", "error": "red"}
+    seed = results[0].seed if results else 0
+    legend = "; ".join(f"{k}: {v}" for k, v in STATUS_LEGEND.items())
+    table = Table(
+        title=f"Module {number:02d} exercises{title_suffix}",
+        caption=f"{legend}. Random cases drawn with seed {seed}; "
+        f"{SEED_ENV}={seed} labs check {number} repeats them.",
+        caption_justify="left",
+    )
+    for col in ("exercise", "result", "message / hint"):
+        table.add_column(col)
+    for r in results:
+        note = escape(r.message)
+        if not r.passed:
+            note += f"\n[dim]hint: {escape(r.hint)}[/]"  # a hint like df[k] is text, not markup
+        table.add_row(r.name, f"[{style[r.status]}]{r.status}[/]", note)
+    return table
+
+
 def show_results(number: int, target: Target = "starter") -> list[Result]:
     """Run module ``number``'s checks and print a table; never raises on a wrong answer.
 
@@ -110,15 +310,7 @@ def show_results(number: int, target: Target = "starter") -> list[Result]:
     notebook stopping (``labs check`` is the version that exits non-zero for CI).
     """
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
     results = run_checks(number, target)
-    table = Table(title=f"Module {number:02d} exercises ({target})")
-    for col in ("exercise", "result", "message / hint"):
-        table.add_column(col)
-    for r in results:
-        note = r.message if r.passed else f"{r.message} | hint: {r.hint}"
-        table.add_row(r.name, r.status, escape(note))  # a hint like df[k] is text, not markup
-    Console().print(table)
+    Console().print(results_table(number, results, f" ({target})"))
     return results

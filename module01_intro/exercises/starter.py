@@ -64,5 +64,5 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
     (the FAA register) reveals nothing. Missing values stay missing. Not ``sha256(salt +
     value)``: that is the hand-made construction HMAC replaces.
     """
-    # TODO: hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:16] per non-missing v
+    # TODO: a keyed hash (HMAC) of each non-missing value; keep 16 hex digits
     raise NotImplementedError

@@ -1,7 +1,8 @@
 """Checks of module 02's exercises; ``labs check 2`` runs them against ``starter.py``.
 
-Expectations are computed with numpy, scipy, scikit-learn, pandas or the module's own
-package, never typed in, so they stay right if the data changes.
+Expectations are computed with numpy, scipy, scikit-learn, pandas or brute force, never
+typed in, on inputs drawn at random for each run (random samples of the real tables and
+synthetic data), so an answer that returns what it saw last time does not pass.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import log_loss
 
 from labs_common.data import load_table
-from labs_common.exercises import Exercise
-from module02_foundations import discrete, linalg, optimize, probability
+from labs_common.exercises import Exercise, check_rng
+from module02_foundations import linalg, optimize, probability
 
 
 @lru_cache(maxsize=4)
@@ -31,24 +32,38 @@ def _flights() -> pd.DataFrame:
     return _table("flights").copy()
 
 
-@lru_cache(maxsize=1)
-def _late_sample() -> np.ndarray:
-    return probability.late_labels(_flights().sample(3000, random_state=7)).to_numpy(float)
+def _sample(rng: np.random.Generator, low: int = 5_000, high: int = 30_000) -> pd.DataFrame:
+    """A random sample of the real flights, of a random size."""
+    return _flights().sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
 
 
 def check_tailnums_without_plane(fn: Callable[..., object]) -> None:
     tiny_f = pd.DataFrame({"tailnum": ["N1", "N2", None, "N2", "N9"]})
     got = fn(tiny_f, pd.DataFrame({"tailnum": ["N1", "N5"]}))
     assert got == {"N2", "N9"}, f"flights N1 N2 N2 N9 (+ a missing one), planes N1 N5: got {got}"
-    flights, planes = _flights(), _table("planes")
+    rng = check_rng()
+    flights = _sample(rng)
+    planes = _table("planes").sample(frac=rng.uniform(0.3, 0.9), random_state=rng)
     flown = flights["tailnum"].dropna().astype(str).unique()
     expected = set(np.setdiff1d(flown, planes["tailnum"].astype(str).to_numpy()).tolist())
     got = fn(flights, planes)
     assert isinstance(got, set), f"return a set, got {type(got).__name__}"
     assert got == expected, (
-        f"expected {len(expected)} tail numbers, got {len(got)}; "
-        f"e.g. missing {sorted(expected - got)[:3]}, extra {sorted(got - expected)[:3]}"
+        f"{len(flights)} random flights, {len(planes)} random planes: expected {len(expected)} "
+        f"tail numbers, got {len(got)}; e.g. missing {sorted(expected - got)[:3]}, "
+        f"extra {sorted(got - expected)[:3]}"
     )
+
+
+def _degrees(origin: np.ndarray, dest: np.ndarray) -> pd.Series:
+    """Distinct neighbours per airport by brute force over a set of undirected edges."""
+    edges = {frozenset((a, b)) for a, b in zip(origin, dest, strict=True) if a != b}
+    neighbours: dict[str, set[str]] = {}
+    for edge in edges:
+        a, b = tuple(edge)
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    return pd.Series({k: len(v) for k, v in neighbours.items()}).sort_index()
 
 
 def check_airport_degrees(fn: Callable[..., object]) -> None:
@@ -58,29 +73,43 @@ def check_airport_degrees(fn: Callable[..., object]) -> None:
     assert got.to_dict() == {"ATL": 2, "EWR": 2, "JFK": 2}, (
         f"EWR-ATL (twice), JFK-ATL, EWR-JFK: every airport has 2 neighbours, got {got.to_dict()}"
     )
-    flights = _flights()
-    expected = discrete.compute_degrees(discrete.build_route_graph(flights)).sort_index()
-    got = pd.Series(fn(flights))
-    got.index = got.index.astype(str)
-    got = got.sort_index()
-    assert list(got.index) == list(expected.index), (
-        f"expected {len(expected)} airports, got {len(got)}"
-    )
-    assert np.array_equal(got.to_numpy(), expected.to_numpy()), (
-        f"degrees differ, e.g. expected {expected.nlargest(3).to_dict()}, "
-        f"got {got.nlargest(3).to_dict()}"
-    )
+    rng = check_rng()
+    codes = [f"A{i:02d}" for i in range(12)]
+    pairs = rng.choice(codes, size=(int(rng.integers(30, 80)), 2))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    both = pairs[rng.random(len(pairs)) < 0.3][:, ::-1]  # some routes flown both ways
+    synthetic = pd.DataFrame(np.vstack([pairs, both, pairs[:5]]), columns=["origin", "dest"])
+    for flights in (synthetic, _sample(rng)):
+        expected = _degrees(flights["origin"].astype(str).to_numpy(),
+                            flights["dest"].astype(str).to_numpy())  # fmt: skip
+        got = pd.Series(fn(flights))
+        got.index = got.index.astype(str)
+        got = got.sort_index()
+        assert list(got.index) == list(expected.index), (
+            f"expected {len(expected)} airports, got {len(got)}"
+        )
+        assert np.array_equal(got.to_numpy(), expected.to_numpy()), (
+            f"on {len(flights)} flights degrees differ, e.g. expected "
+            f"{expected.nlargest(3).to_dict()}, got {got.nlargest(3).to_dict()}"
+        )
 
 
 def check_least_squares_qr(fn: Callable[..., object]) -> None:
-    X, y = linalg.make_design(_flights().sample(5000, random_state=0))
+    rng = check_rng()
+    X, y = linalg.make_design(_sample(rng, 2_000, 6_000))
     expected = np.linalg.lstsq(X, y, rcond=None)[0]
     got = np.asarray(fn(X, y))
     assert np.allclose(got, expected), f"on flights expected {expected.round(5)}, got {got}"
-    rng = np.random.default_rng(0)
+    n, p = int(rng.integers(40, 300)), int(rng.integers(2, 7))
+    X, y = rng.normal(size=(n, p)) * rng.uniform(0.1, 10, p), rng.normal(size=n)
+    expected = np.linalg.lstsq(X, y, rcond=None)[0]
+    got = np.asarray(fn(X, y))
+    assert got.shape == expected.shape and np.allclose(got, expected), (
+        f"on a random {n} x {p} design expected {expected.round(4)}, got {np.round(got, 4)}"
+    )
     t = rng.uniform(0, 1000, 500)
     X = np.column_stack([np.ones(500), t, t + 1e-4 * rng.normal(size=500)])
-    y = X @ np.array([1.0, 2.0, -1.0]) + rng.normal(scale=0.1, size=500)
+    y = X @ rng.uniform(-3, 3, 3) + rng.normal(scale=0.1, size=500)
     expected = np.linalg.lstsq(X, y, rcond=None)[0]
     got = np.asarray(fn(X, y))
     gap = np.abs(got - expected).max() / np.abs(expected).max()
@@ -91,15 +120,18 @@ def check_least_squares_qr(fn: Callable[..., object]) -> None:
 
 
 def check_explained_variance_ratio(fn: Callable[..., object]) -> None:
-    X = linalg.weather_matrix(_table("weather"))
+    rng = check_rng()
+    X = linalg.weather_matrix(_table("weather").sample(3_000, random_state=rng))
     expected = PCA().fit(X).explained_variance_ratio_
     got = np.asarray(fn(X))
     assert got.shape == expected.shape, f"expected {len(expected)} ratios, got shape {got.shape}"
     assert np.allclose(got, expected), f"expected {expected.round(4)}, got {got.round(4)}"
-    shifted = np.random.default_rng(1).normal(size=(200, 3)) * [5.0, 2.0, 1.0] + 100.0
+    p = int(rng.integers(3, 6))
+    shifted = rng.normal(size=(200, p)) * rng.uniform(0.5, 5, p) + rng.uniform(50, 150, p)
     expected = PCA().fit(shifted).explained_variance_ratio_
     assert np.allclose(fn(shifted), expected), (
-        "on data whose columns have mean 100 the ratios are wrong: centre the columns first"
+        f"on random data whose columns have means near 100 expected {expected.round(4)}: "
+        "centre the columns first"
     )
 
 
@@ -109,55 +141,82 @@ def check_late_rate_given(fn: Callable[..., object]) -> None:
     assert np.isclose(got, 0.5), (
         f"hour 7: one late, one on time, one cancelled -> expected 0.5, got {got}"
     )
-    flights = _flights()
-    for column, value, minutes in [("hour", 19, 15), ("origin", "EWR", 15), ("carrier", "UA", 60)]:
-        rates = probability.conditional_rates(flights, column, late_minutes=minutes)
-        expected = rates.loc[value, "p_late_given"]
+    rng = check_rng()
+    flights = _sample(rng)
+    for column, minutes in zip(
+        ("hour", "origin", "carrier"), rng.permutation([15, 30, 60]), strict=True
+    ):
+        minutes = int(minutes)
+        flights["arr_delay"] = flights["arr_delay"].mask(rng.random(len(flights)) < 0.03, minutes)
+        arrived = flights.loc[flights["arr_delay"].notna(), column]
+        value = rng.choice(arrived.astype(object).unique())  # a value with arrived flights
+        chosen = flights[(flights[column] == value) & flights["arr_delay"].notna()]
+        expected = float((chosen["arr_delay"].to_numpy() > minutes).mean())
         got = fn(flights, column, value, late_minutes=minutes)
         assert np.isclose(got, expected), (
-            f"P(late | {column} = {value}, late_minutes={minutes}): expected {expected:.4f}, "
-            f"got {got}"
+            f"P(late | {column} = {value}, late_minutes={minutes}) on {len(flights)} random "
+            f"flights (some exactly {minutes} minutes late): expected {expected:.4f}, got {got}"
         )
 
 
 def check_bootstrap_mean_ci(fn: Callable[..., object]) -> None:
-    x = _late_sample()
-    low, high = fn(x, seed=1)
-    assert (low, high) == tuple(fn(x, seed=1)), "the same seed must give the same interval"
-    ref = stats.bootstrap((x,), np.mean, method="percentile", n_resamples=4000, rng=0)
+    rng = check_rng()
+    x = probability.late_labels(_sample(rng, 400, 900)).to_numpy(float)
+    seed = int(rng.integers(1_000))
+    low, high = fn(x, seed=seed)
+    assert (low, high) == tuple(fn(x, seed=seed)), "the same seed must give the same interval"
+    ref = stats.bootstrap((x,), np.mean, method="percentile", n_resamples=4000, rng=rng)
     ref_low, ref_high = ref.confidence_interval
     width = ref_high - ref_low
-    assert abs(low - ref_low) < 0.1 * width and abs(high - ref_high) < 0.1 * width, (
+    assert abs(low - ref_low) < 0.12 * width and abs(high - ref_high) < 0.12 * width, (
         f"scipy's percentile interval is ({ref_low:.4f}, {ref_high:.4f}), got ({low:.4f}, "
         f"{high:.4f})"
     )
-    n_low, n_high = fn(x, confidence=0.5)
+    n_low, n_high = fn(x, seed=seed, confidence=0.5)
     assert high - low > n_high - n_low, "a 50 % interval must be narrower than a 95 % one"
-    skewed = np.random.default_rng(3).lognormal(3.0, 1.2, size=30)
+    level = float(rng.uniform(0.6, 0.9))
+    ref = stats.bootstrap((x,), np.mean, method="percentile", confidence_level=level,
+                          n_resamples=4000, rng=rng).confidence_interval  # fmt: skip
+    m_low, m_high = fn(x, seed=seed, confidence=level)
+    width = ref.high - ref.low
+    assert abs(m_low - ref.low) < 0.12 * width and abs(m_high - ref.high) < 0.12 * width, (
+        f"at confidence {level:.2f} scipy's interval is ({ref.low:.4f}, {ref.high:.4f}), got "
+        f"({m_low:.4f}, {m_high:.4f})"
+    )
+    skewed = np.zeros(int(rng.integers(15, 30)))
+    skewed[rng.integers(len(skewed))] = rng.uniform(50, 500)  # one long delay, the rest 0
     s_low, s_high = fn(skewed)
-    ref = stats.bootstrap((skewed,), np.mean, method="percentile", rng=0).confidence_interval
-    assert abs(s_low - ref.low) < 0.08 * (ref.high - ref.low), (
-        f"on 30 skewed delays scipy gives ({ref.low:.2f}, {ref.high:.2f}), got "
-        f"({s_low:.2f}, {s_high:.2f}): take quantiles of the resampled means, not mean ± 2 se"
+    ref = stats.bootstrap((skewed,), np.mean, method="percentile", rng=rng).confidence_interval
+    assert s_low >= 0 and abs(s_low - ref.low) < 0.08 * (ref.high - ref.low), (
+        f"on {len(skewed)} delays, all 0 but one of {skewed.max():.0f} minutes, scipy gives "
+        f"({ref.low:.2f}, {ref.high:.2f}), got ({s_low:.2f}, {s_high:.2f}): a resampled mean "
+        "is never below 0 here; take quantiles of the resampled means, not mean ± 2 se"
     )
 
 
 def check_permutation_p_value(fn: Callable[..., object]) -> None:
-    a = np.array([12.0, 30.0, 45.0, 8.0, 60.0, 25.0])
-    b = np.array([2.0, -5.0, 10.0, 0.0, 15.0, 4.0])
+    rng = check_rng()
+    a = np.round(rng.normal(30, 20, 6))
+    b = np.round(rng.normal(5, 10, 6)) * rng.choice([1, -1])
     exact = stats.permutation_test(
         (a, b), lambda x, y, axis: x.mean(axis) - y.mean(axis), vectorized=True
     ).pvalue
     got = fn(a, b)
-    assert abs(got - exact) < 0.015, f"scipy's exact p-value is {exact:.4f}, got {got}"
-    rng = np.random.default_rng(4)
+    assert abs(got - exact) < 0.015, (
+        f"a={a.tolist()}, b={b.tolist()}: scipy's exact p-value is {exact:.4f}, got {got}"
+    )
+    swapped = fn(b, a)
+    assert abs(swapped - got) < 0.015, (
+        f"two-sided: swapping the groups must not change the p-value, got {got} and {swapped}"
+    )
     same = rng.normal(size=60)
     got = fn(same[:30], same[30:], n_resamples=2000)
     exact = probability.permutation_test(same[:30], same[30:], 20_000, seed=5).p_value
     assert abs(got - exact) < 0.04, (
         f"two groups from one distribution: expected ~{exact:.3f}, got {got}"
     )
-    far = fn(np.arange(20.0), np.arange(20.0) + 100, n_resamples=999)
+    n = int(rng.integers(20, 40))  # so no shuffle is as extreme as the observed split
+    far = fn(np.arange(float(n)), np.arange(float(n)) + 100, n_resamples=999)
     assert far >= 1 / 1000, f"a p-value is never 0: count the observed split too, got {far}"
 
 
@@ -168,26 +227,37 @@ def check_hash_join_count(fn: Callable[..., object]) -> None:
     assert got == expected, (
         f"b twice on each side makes 4 pairs, plus c: expected {expected}, got {got}"
     )
-    flights = _flights().sample(20_000, random_state=0)
-    lk = flights["tailnum"].dropna().astype(str).tolist()
-    rk = _table("planes")["tailnum"].astype(str).tolist()
-    expected = len(pd.DataFrame({"k": lk}).merge(pd.DataFrame({"k": rk}), on="k"))
-    got = fn(lk, rk)
-    assert got == expected, f"flights x planes: expected {expected} pairs, got {got}"
+    rng = check_rng()
+    keys = [f"k{i}" for i in range(int(rng.integers(5, 40)))]
+    left = rng.choice(keys, int(rng.integers(20, 200))).tolist()
+    right = rng.choice(keys, int(rng.integers(20, 200))).tolist()
+    flights = _sample(rng, 5_000, 20_000)
+    cases = [(left, right), (flights["tailnum"].dropna().astype(str).tolist(),
+                             _table("planes")["tailnum"].astype(str).tolist())]  # fmt: skip
+    for lk, rk in cases:
+        expected = len(pd.DataFrame({"k": lk}).merge(pd.DataFrame({"k": rk}), on="k"))
+        got = fn(lk, rk)
+        assert got == expected, (
+            f"{len(lk)} x {len(rk)} random keys: expected {expected} pairs, got {got}"
+        )
 
 
 def check_loglog_slope(fn: Callable[..., object]) -> None:
-    sizes = np.array([250.0, 500.0, 1000.0, 2000.0, 4000.0])
-    for exponent in (1.0, 2.0):
-        noise = np.random.default_rng(int(exponent)).lognormal(0.0, 0.05, len(sizes))
-        times = 2e-7 * sizes**exponent * noise
+    rng = check_rng()
+    for _ in range(3):
+        sizes = np.sort(rng.uniform(100, 10_000, int(rng.integers(4, 9))))
+        exponent, scale = rng.uniform(0.5, 2.5), rng.uniform(1e-8, 1e-5)
+        times = scale * sizes**exponent * rng.lognormal(0.0, 0.05, len(sizes))
         expected = stats.linregress(np.log(sizes), np.log(times)).slope
         got = fn(sizes, times)
-        assert np.isclose(got, expected), f"expected slope {expected:.4f}, got {got}"
+        assert np.isclose(got, expected), (
+            f"random sizes, time ~ size^{exponent:.2f}: expected slope {expected:.4f}, got {got}"
+        )
 
 
 def check_logistic_gradient(fn: Callable[..., object]) -> None:
-    X, y = optimize.make_classification_data(_flights().sample(3000, random_state=1))
+    rng = check_rng()
+    X, y = optimize.make_classification_data(_sample(rng, 2_000, 4_000))
     X1 = optimize.add_intercept(optimize.standardize(X)[0])
     zero = np.zeros(X1.shape[1])
     expected = X1.T @ (0.5 - y) / len(y)
@@ -195,36 +265,56 @@ def check_logistic_gradient(fn: Callable[..., object]) -> None:
     assert np.allclose(got, expected), (
         f"at w = 0 every p is 0.5: expected {expected.round(4)}, got {np.round(got, 4)}"
     )
-    w = np.array([-1.0, 0.4, -0.1, 0.05, -0.1])
+    w = rng.uniform(-1, 1, X1.shape[1])
     numeric = approx_fprime(w, lambda v: log_loss(y, expit(X1 @ v)), 1e-6)
     got = np.asarray(fn(w, X1, y))
     assert np.allclose(got, numeric, atol=1e-5), (
-        f"finite differences of sklearn's log_loss give {numeric.round(4)}, got {np.round(got, 4)}"
-        " (divide by n: the loss is a mean)"
+        f"at random w, finite differences of sklearn's log_loss give {numeric.round(4)}, got "
+        f"{np.round(got, 4)} (divide by n: the loss is a mean)"
     )
 
 
 CHECKS = [
     Exercise("tailnums_without_plane", check_tailnums_without_plane,
-             "set(flights['tailnum'].dropna()) - set(planes['tailnum'])"),
+             "Python sets subtract; a missing tailnum is not a tail number (mind what str() "
+             "makes of it); compare plain str on both sides",
+             forbidden=("module02_foundations.discrete.anti_join",)),
     Exercise("airport_degrees", check_airport_degrees,
-             "drop_duplicates on (origin, dest), concat with the swapped pairs, groupby().size()"),
+             "a neighbour counts once however many flights fly the route, and in both "
+             "directions: think of distinct pairs, then of the reversed pairs",
+             forbidden=("module02_foundations.discrete.compute_degrees",
+                        "module02_foundations.discrete.build_route_graph")),
     Exercise("least_squares_qr", check_least_squares_qr,
-             "Q, R = np.linalg.qr(X); scipy.linalg.solve_triangular(R, Q.T @ y)"),
+             "np.linalg.qr gives Q and R; R is upper triangular, so scipy.linalg has a solver "
+             "made for it; never form X.T @ X",
+             forbidden=("numpy.linalg.lstsq", "module02_foundations.linalg.solve_qr")),
     Exercise("explained_variance_ratio", check_explained_variance_ratio,
-             "s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False); s**2 / (s**2).sum()"),
+             "PCA works on centred columns; np.linalg.svd can skip U and V; a variance is a "
+             "squared quantity", forbidden=("module02_foundations.linalg.pca_svd",)),
     Exercise("late_rate_given", check_late_rate_given,
-             "arrived = flights.dropna(subset=['arr_delay']); then filter on column == value"),
+             "leave out the flights without arr_delay, then keep the rows of that value; "
+             "'late' is strictly more than late_minutes",
+             forbidden=("module02_foundations.probability.conditional_rates",)),
     Exercise("bootstrap_mean_ci", check_bootstrap_mean_ci,
-             "means of rng.choice(values, size=len(values)); np.quantile at alpha/2 and 1-alpha/2"),
+             "resample with replacement at the original size from a default_rng(seed); the "
+             "interval is two quantiles of the resampled means, not mean ± 2 standard errors",
+             forbidden=("module02_foundations.probability.bootstrap_ci",
+                        "module02_foundations.probability.bootstrap_distribution")),
     Exercise("permutation_p_value", check_permutation_p_value,
-             "compare abs(gap) >= abs(observed) for each shuffle; (1 + count) / (1 + n_resamples)"),
+             "two-sided: compare absolute gaps; the observed split is one of the possible "
+             "shuffles, so the p-value can never be 0",
+             forbidden=("module02_foundations.probability.permutation_test",)),
     Exercise("hash_join_count", check_hash_join_count,
-             "a dict: counts.get(k, 0) + 1 for each right key k; sum counts.get(k, 0) over left"),
+             "a dict of counts built from one side; repeated keys multiply (2 x 2 = 4 pairs), "
+             "so a set is not enough", forbidden=("module02_foundations.complexity.hash_join",)),
     Exercise("loglog_slope", check_loglog_slope,
-             "np.polyfit(np.log(sizes), np.log(values), deg=1)[0] is the slope"),
+             "a power law is a straight line once both axes are logarithms; np.polyfit returns "
+             "the highest power first",
+             forbidden=("module02_foundations.complexity.fit_loglog_slope",)),
     Exercise("logistic_gradient", check_logistic_gradient,
-             "p = 1 / (1 + np.exp(-(X1 @ w))); X1.T @ (p - y) / len(y)"),
+             "differentiate the mean log loss: the sigmoid's derivative cancels nicely; mind "
+             "the sign of (p - y) and the 1/n",
+             forbidden=("module02_foundations.optimize.loss_and_gradient",)),
 ]  # fmt: skip
 
 

@@ -17,7 +17,7 @@ def tailnums_without_plane(flights: pd.DataFrame, planes: pd.DataFrame) -> set[s
     Notebook 01. A set difference: flights' tail numbers minus planes' tail numbers.
     Leave missing tail numbers out (a missing value is not a plane). Plain ``str`` items.
     """
-    # TODO: set(flights["tailnum"].dropna()) - set(planes["tailnum"])
+    # TODO: two sets of plain strings (leave missing tail numbers out), then subtract
     raise NotImplementedError
 
 
@@ -47,7 +47,7 @@ def explained_variance_ratio(X: np.ndarray) -> np.ndarray:
     Notebook 02. Centre the columns, take the singular values s (``np.linalg.svd``);
     the variance along component i is proportional to s_i squared.
     """
-    # TODO: s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False); normalise s**2
+    # TODO: centre the columns, take the singular values, turn them into shares of variance
     raise NotImplementedError
 
 
@@ -72,7 +72,7 @@ def bootstrap_mean_ci(
     ``values``, from ``np.random.default_rng(seed)``; take the mean of each; return the
     (1 - confidence) / 2 and 1 - (1 - confidence) / 2 quantiles of those means.
     """
-    # TODO: rng.choice(values, size=len(values)) in a loop, then np.quantile
+    # TODO: resample with the seeded generator in a loop, keep each mean, then two quantiles
     raise NotImplementedError
 
 
@@ -85,7 +85,7 @@ def permutation_p_value(
     of the original sizes, and count shuffles whose |mean gap| is at least the observed
     one; return (1 + count) / (1 + n_resamples).
     """
-    # TODO: pooled = np.concatenate([a, b]); rng.permutation(pooled) in a loop
+    # TODO: pool the two groups, shuffle and split them in a loop, count extreme gaps
     raise NotImplementedError
 
 
@@ -104,7 +104,7 @@ def loglog_slope(sizes: np.ndarray, values: np.ndarray) -> float:
 
     Notebook 04. Take logs of both, fit a straight line by least squares, return its slope.
     """
-    # TODO: np.polyfit(np.log(sizes), np.log(values), 1)[0]
+    # TODO: take logs of both axes and fit a straight line (np.polyfit); return its slope
     raise NotImplementedError
 
 
@@ -114,7 +114,7 @@ def logistic_gradient(w: np.ndarray, X1: np.ndarray, y: np.ndarray) -> np.ndarra
     Notebook 04. ``X1`` already has a column of ones; p = sigmoid(X1 @ w); the gradient
     is X1ᵀ (p - y) / n.
     """
-    # TODO: p = 1 / (1 + np.exp(-(X1 @ w))); return X1.T @ (p - y) / len(y)
+    # TODO: the predicted probabilities first, then the formula of the docstring
     raise NotImplementedError
 
 

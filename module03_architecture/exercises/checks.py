@@ -1,9 +1,9 @@
 """Checks of module 03's exercises; ``labs check 3`` runs them against ``starter.py``.
 
 Expectations are computed with pandas, numpy, graphlib or the module's own package
-(``scale``, ``maturity``, ``pipeline``), never typed in, so they stay right if the data
-changes. The data is the real 2013 flights, in an in-memory DuckDB or a scaled-up folder
-under a temporary directory.
+(``scale``, ``maturity``, ``pipeline``), never typed in, on inputs drawn at random for
+each run: random samples of the real 2013 flights (in an in-memory DuckDB or a scaled-up
+folder under a temporary directory), random pipelines and random commits.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from labs_common.data import load_table
-from labs_common.exercises import Exercise
+from labs_common.exercises import Exercise, check_rng, current_seed
 from module03_architecture import maturity, pipeline, scale
 
 PIPELINE = [("ingest", "validate"), ("ingest", "features"), ("features", "split"),
@@ -36,20 +36,30 @@ def _table(name: str) -> pd.DataFrame:
     return load_table(name)
 
 
-def _con() -> duckdb.DuckDBPyConnection:
+def _sample(rng: np.random.Generator, name: str = "flights", low: int = 5_000,
+            high: int = 30_000) -> pd.DataFrame:  # fmt: skip
+    """A random sample of a real table, of a random size."""
+    return _table(name).sample(int(rng.integers(low, high)), random_state=rng)
+
+
+def _con(flights: pd.DataFrame, weather: pd.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    for name in ("flights", "weather"):
-        con.register(f"{name}_df", _table(name))
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_df")
+    for name, frame in (("flights", flights), ("weather", weather)):
+        if frame is not None:
+            con.register(f"{name}_df", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_df")
     return con
 
 
-@lru_cache(maxsize=1)
-def _scaled_folder() -> Path:
+@lru_cache(maxsize=2)
+def _scaled_folder(seed: int) -> Path:
+    """A random sample of the flights, scaled up into a few jittered Parquet files."""
+    rng = np.random.default_rng([seed, 99])
     root = Path(tempfile.mkdtemp(prefix="labs03_"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
-    scale.make_scaled_flights(_table("flights"), 2, root / "x2")
-    return root / "x2"
+    flights = _sample(rng, low=20_000, high=60_000)
+    scale.make_scaled_flights(flights, int(rng.integers(2, 4)), root / "x", int(rng.integers(1e6)))
+    return root / "x"
 
 
 def _as_series(got: object) -> pd.Series:
@@ -58,33 +68,43 @@ def _as_series(got: object) -> pd.Series:
 
 
 def check_late_share_by_carrier_sql(fn: Callable[..., object]) -> None:
-    flights = _table("flights").dropna(subset=["arr_delay"])
-    with _con() as con:
-        for late in (15, 60):
+    rng = check_rng()
+    sample = _sample(rng)
+    for late in (int(rng.integers(5, 30)), int(rng.integers(45, 90))):
+        sample["arr_delay"] = sample["arr_delay"].mask(rng.random(len(sample)) < 0.03, late)
+        flights = sample.dropna(subset=["arr_delay"])
+        with _con(sample) as con:
             got = fn(con, late_minutes=late)
-            assert isinstance(got, pd.DataFrame), f"return a DataFrame, got {type(got).__name__}"
-            assert list(got.columns) == ["carrier", "flights", "late_share"], (
-                f"columns should be carrier, flights, late_share; got {list(got.columns)}"
-            )
-            grouped = flights["arr_delay"].gt(late).groupby(flights["carrier"].astype(str))
-            expected = grouped.agg(["size", "mean"]).sort_index()
-            assert got["carrier"].astype(str).tolist() == expected.index.tolist(), (
-                "one row per carrier, sorted by carrier (ORDER BY carrier)"
-            )
-            assert np.array_equal(got["flights"], expected["size"]), (
-                "flights counts differ: count arrived flights only (arr_delay IS NOT NULL)"
-            )
-            assert np.allclose(got["late_share"], expected["mean"]), (
-                f"late_minutes={late}: late_share differs; use arr_delay > $late as a parameter"
-            )
+        assert isinstance(got, pd.DataFrame), f"return a DataFrame, got {type(got).__name__}"
+        assert list(got.columns) == ["carrier", "flights", "late_share"], (
+            f"columns should be carrier, flights, late_share; got {list(got.columns)}"
+        )
+        grouped = flights["arr_delay"].gt(late).groupby(flights["carrier"].astype(str))
+        expected = grouped.agg(["size", "mean"]).sort_index()
+        assert got["carrier"].astype(str).tolist() == expected.index.tolist(), (
+            "one row per carrier, sorted by carrier (ORDER BY carrier)"
+        )
+        assert np.array_equal(got["flights"], expected["size"]), (
+            "flights counts differ: count arrived flights only (arr_delay IS NOT NULL)"
+        )
+        assert np.allclose(got["late_share"], expected["mean"]), (
+            f"late_minutes={late} on {len(sample)} random flights (some exactly {late} minutes "
+            "late): late_share differs; use arr_delay > $late as a parameter"
+        )
 
 
 def check_flights_from_origin(fn: Callable[..., object]) -> None:
-    origins = _table("flights")["origin"].astype(str)
-    with _con() as con:
-        got = fn(con, "JFK")
-        assert type(got) is int, f"return a plain int, got {type(got).__name__}"
-        assert got == int((origins == "JFK").sum()), f"JFK: expected {(origins == 'JFK').sum()}"
+    rng = check_rng()
+    sample = _sample(rng)
+    origins = sample["origin"].astype(str)
+    with _con(sample) as con:
+        for origin in (*rng.permutation(["EWR", "JFK", "LGA"])[:2], "BOS"):
+            got = fn(con, str(origin))
+            assert type(got) is int, f"return a plain int, got {type(got).__name__}"
+            expected = int((origins == origin).sum())
+            assert got == expected, (
+                f"{origin} in {len(sample)} random flights: expected {expected}, got {got}"
+            )
         sneaky = fn(con, "JFK' OR '1'='1")
     assert sneaky == 0, (
         f"the value \"JFK' OR '1'='1\" matched {sneaky} flights: it was pasted into the SQL "
@@ -93,24 +113,28 @@ def check_flights_from_origin(fn: Callable[..., object]) -> None:
 
 
 def check_weather_match_share(fn: Callable[..., object]) -> None:
-    flights, weather = _table("flights"), _table("weather")
+    rng = check_rng()
+    flights = _sample(rng)
+    weather = _table("weather").sample(frac=rng.uniform(0.5, 0.95), random_state=rng)
     keys = flights[["origin", "time_hour"]].astype({"origin": str})
     found = keys.merge(weather[["origin", "time_hour"]].astype({"origin": str}).drop_duplicates(),
                        how="left", indicator=True)["_merge"].eq("both")  # fmt: skip
-    with _con() as con:
+    with _con(flights, weather) as con:
         got = fn(con)
     assert np.isclose(got, found.mean()), (
-        f"expected {found.mean():.4f}, got {got}; a LEFT JOIN keeps every flight in the count"
+        f"{len(flights)} random flights, {len(weather)} random weather rows: expected "
+        f"{found.mean():.4f}, got {got}; a LEFT JOIN keeps every flight in the count"
     )
 
 
 def check_late_share_by_origin_chunked(fn: Callable[..., object]) -> None:
-    folder = _scaled_folder()
+    folder = _scaled_folder(current_seed())
     flights = pd.read_parquet(folder, columns=["origin", "arr_delay"]).dropna()
     expected = flights["arr_delay"].gt(15).groupby(flights["origin"].astype(str)).mean()
     refuse = mock.Mock(side_effect=AssertionError("read record batches, not the whole table"))
+    batch_size = int(check_rng().integers(3_000, 20_000))
     with mock.patch.object(pd, "read_parquet", refuse), mock.patch.object(pq, "read_table", refuse):
-        got = _as_series(fn(folder, batch_size=7_777))
+        got = _as_series(fn(folder, batch_size=batch_size))
     assert sorted(got.index) == sorted(expected.index), f"index should be {list(expected.index)}"
     assert np.allclose(got[expected.index], expected), (
         f"expected {expected.round(4).to_dict()}, got {got.round(4).to_dict()}; "
@@ -119,13 +143,14 @@ def check_late_share_by_origin_chunked(fn: Callable[..., object]) -> None:
 
 
 def check_mean_delay_by_origin_duckdb(fn: Callable[..., object]) -> None:
-    folder = _scaled_folder()
+    folder = _scaled_folder(current_seed())
     flights = pd.read_parquet(folder, columns=["origin", "arr_delay"])
     expected = flights["arr_delay"].groupby(flights["origin"].astype(str)).mean()
     got = _as_series(fn(folder))
     assert sorted(got.index) == sorted(expected.index), f"index should be {list(expected.index)}"
     assert np.allclose(got[expected.index], expected), (
-        f"expected {expected.round(3).to_dict()}, got {got.round(3).to_dict()}"
+        f"over the {len(list(folder.glob('*.parquet')))} files expected "
+        f"{expected.round(3).to_dict()}, got {got.round(3).to_dict()}"
     )
 
 
@@ -139,37 +164,80 @@ def check_rows_at_memory(fn: Callable[..., object]) -> None:
         f"expected {expected:,.0f} rows, got {got:,.0f}; fit fixed + slope * rows, do not "
         "scale the largest measurement proportionally (that ignores the fixed cost)"
     )
-    flat = fn(rows, [60.0, 59.0, 60.0, 58.0], 16)
+    rng = check_rng()
+    rows = np.sort(rng.uniform(1e5, 1e7, int(rng.integers(4, 8)))).tolist()
+    peak = (rng.uniform(100, 800) + rng.uniform(20, 200) * np.array(rows) / 1e6
+            + rng.normal(0, 2, len(rows))).tolist()  # fmt: skip
+    memory = float(rng.choice([4, 8, 16, 32]))
+    slope, fixed = np.polyfit(rows, peak, 1)
+    expected = (memory * 1000 - fixed) / slope
+    got = fn(rows, peak, memory)
+    assert np.isclose(got, expected, rtol=1e-6), (
+        f"random measurements, {memory:g} GB: expected {expected:,.0f} rows, got {got:,.0f}"
+    )
+    flat_peak = (rng.uniform(50, 80) - rng.uniform(0, 1) * np.arange(len(rows))).tolist()
+    flat = fn(rows, flat_peak, memory)
     assert flat == float("inf"), f"memory does not grow: expected inf, got {flat}"
 
 
 def check_model_version_id(fn: Callable[..., object]) -> None:
-    params = {"seed": 42, "model": "hgb", "grid": {"lr": [0.05, 0.1]}}
-    base = fn("a1b2c3", "d4e5f6", params)
+    rng = check_rng()
+    code, data = rng.bytes(6).hex(), rng.bytes(6).hex()
+    params = {"seed": int(rng.integers(100)), "model": str(rng.choice(["hgb", "logreg"])),
+              "grid": {"lr": rng.uniform(0, 1, 2).round(3).tolist()}}  # fmt: skip
+    base = fn(code, data, params)
     assert isinstance(base, str) and len(base) >= 12, f"return >= 12 hex digits, got {base!r}"
     assert all(c in "0123456789abcdef" for c in base), f"use hex digits only, got {base!r}"
-    assert fn("a1b2c3", "d4e5f6", dict(reversed(params.items()))) == base, (
+    assert fn(code, data, dict(reversed(params.items()))) == base, (
         "the order of keys in params must not matter (json.dumps(..., sort_keys=True))"
     )
-    variants = {"code": fn("a1b2c4", "d4e5f6", params), "data": fn("a1b2c3", "d4e5f7", params),
-                "params": fn("a1b2c3", "d4e5f6", {**params, "grid": {"lr": [0.05]}})}  # fmt: skip
-    same = [name for name, value in variants.items() if value == base]
-    assert not same, f"changing the {same} did not change the id"
+    pool = [(code, data, params), (code, data, dict(reversed(params.items()))),
+            (code[:-1] + "x", data, params), (code, data[:-1] + "x", params),
+            (code, data, {**params, "grid": {"lr": [0.05]}}),
+            (code, data, {**params, "seed": params["seed"] + 1})]  # fmt: skip
+    same_model = [0, 0, 1, 2, 3, 4]  # the first two differ only by the order of the keys
+    picks = rng.permutation(
+        [*range(len(pool)), *rng.integers(0, len(pool), 4)]
+    )  # all, in a random order
+    ids = [fn(*pool[i]) for i in picks]
+    for a in range(len(picks)):
+        for b in range(a):
+            equal = same_model[picks[a]] == same_model[picks[b]]
+            assert (ids[a] == ids[b]) == equal, f"calls {b} and {a} of {len(picks)}: " + (
+                "the same model must get the same id"
+                if equal
+                else "changing the code, the data or a parameter must change the id"
+            )
 
 
 def check_missing_for_next_level(fn: Callable[..., object]) -> None:
     report = maturity.check_evidence()
-    rng = np.random.default_rng(3)
-    cases = [report, report.assign(found=True), report.assign(found=rng.random(len(report)) > 0.5),
-             report.assign(found=report["level"] != 2)]  # fmt: skip
+    rng = check_rng()
+    cases = [report.assign(found=True), report.assign(found=report["level"] != 2),
+             *(report.assign(found=rng.random(len(report)) < rng.uniform(0.3, 0.9))
+               for _ in range(4))]  # fmt: skip
     for case in cases:
+        case = case.sample(frac=1, random_state=rng)  # the rows in any order
         missing = case[(case["level"] > 0) & ~case["found"]]
         lowest = missing["level"].min() if len(missing) else None
         expected = sorted(missing.loc[missing["level"] == lowest, "practice"])
         got = list(fn(case))
         assert got == expected, (
-            f"with found = {case['found'].tolist()}: expected {expected}, got {got}"
+            f"with found = {case.set_index('practice')['found'].to_dict()}: expected {expected}, "
+            f"got {got}"
         )
+
+
+def _ci_case(rng: np.random.Generator, deps: list[str]) -> tuple[list[str], set[str]]:
+    """A random commit: some files of each kind, with the jobs each kind needs."""
+    dep = str(rng.choice(deps))
+    kinds = {(f"src/m{rng.integers(99)}.py",): {"test"}, ("docs/x.md", "README.md"): set(),
+             (f"notes/n{rng.integers(9)}.ipynb",): {"test"}, ("params.yaml",): {"repro"},
+             ("dvc.yaml",): {"repro"}, (dep,): {"repro"},
+             (f"{dep}/f{rng.integers(9)}.csv",): {"repro"},
+             (f"{dep}2/f.csv", f"{dep}_old"): set()}  # fmt: skip
+    chosen = [k for k in kinds if rng.random() < 0.3] or [next(iter(kinds))]
+    return [p for k in chosen for p in k], set().union(*(kinds[k] for k in chosen))
 
 
 def check_ci_jobs(fn: Callable[..., object]) -> None:
@@ -182,39 +250,73 @@ def check_ci_jobs(fn: Callable[..., object]) -> None:
     for changed, expected in cases.items():
         got = set(fn(list(changed), deps))
         assert got == expected, f"changed {list(changed)}: expected {expected or '{}'}, got {got}"
+    rng = check_rng()
+    for _ in range(12):
+        deps = [f"data/d{rng.integers(99)}", f"conf/c{rng.integers(99)}.toml"]
+        changed, expected = _ci_case(rng, deps)
+        got = set(fn(changed, deps))
+        assert got == expected, (
+            f"deps {deps}, changed {changed}: expected {expected or '{}'}, got {got}"
+        )
+
+
+def _random_dag(rng: np.random.Generator) -> list[tuple[str, str]]:
+    """A random pipeline: stage names shuffled so that name order is not run order."""
+    names = rng.permutation([f"{w}_{i}" for i, w in enumerate("abcdefghij")])[: rng.integers(5, 10)]
+    edges = [(names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))
+             if rng.random() < 0.35]  # fmt: skip
+    edges += [(names[i], names[i + 1]) for i in range(len(names) - 1) if rng.random() < 0.5]
+    return [(str(u), str(d)) for u, d in dict.fromkeys(edges)]
+
+
+def _downstream(edges: list[tuple[str, str]], changed: str) -> set[str]:
+    found, todo = {changed}, [changed]
+    while todo:
+        node = todo.pop()
+        new = {d for u, d in edges if u == node} - found
+        found |= new
+        todo += list(new)
+    return found
 
 
 def check_stages_to_rerun(fn: Callable[..., object]) -> None:
-    for changed in ("ingest", "split", "train", "monitor"):
-        got = list(fn(PIPELINE, changed))
-        expected = {changed}
-        todo = [changed]
-        while todo:
-            node = todo.pop()
-            expected |= {d for u, d in PIPELINE if u == node}
-            todo += [d for u, d in PIPELINE if u == node]
+    rng = check_rng()
+    graphs = [(PIPELINE, c) for c in ("ingest", "split", "train", "monitor")]
+    for _ in range(4):
+        edges = _random_dag(rng)
+        graphs.append((edges, str(rng.choice([u for u, _ in edges]))))
+    for edges, changed in graphs:
+        got = list(fn(edges, changed))
+        expected = _downstream(edges, changed)
         assert set(got) == expected and len(got) == len(expected), (
-            f"changing {changed!r} reruns {sorted(expected)}, got {got}"
+            f"edges {edges}: changing {changed!r} reruns {sorted(expected)}, got {got}"
         )
-        wrong = [
-            (u, d) for u, d in PIPELINE if u in got and d in got and got.index(u) > got.index(d)
-        ]
+        wrong = [(u, d) for u, d in edges if u in got and d in got and got.index(u) > got.index(d)]
         assert not wrong, f"{wrong[0][0]} must run before {wrong[0][1]}, got the order {got}"
 
 
 def check_parallel_groups(fn: Callable[..., object]) -> None:
-    for edges in (PIPELINE, [("a", "c"), ("b", "c"), ("c", "d"), ("a", "d")]):
+    rng = check_rng()
+    graphs = [PIPELINE, [("a", "c"), ("b", "c"), ("c", "d"), ("a", "d")]]
+    for edges in [*graphs, *(_random_dag(rng) for _ in range(4))]:
         expected = pipeline.execution_layers(edges)
         got = [list(layer) for layer in fn(edges)]
-        assert got == expected, f"expected the layers {expected}, got {got}"
+        assert got == expected, f"edges {edges}: expected the layers {expected}, got {got}"
 
 
 def check_changed_keys(fn: Callable[..., object]) -> None:
-    old = _table("flights").head(2_000).reset_index(names="row_id")
+    rng = check_rng()
+    old = _sample(rng, low=1_000, high=3_000).reset_index(drop=True)
+    old = old.reset_index(names="row_id").assign(row_id=lambda d: d["row_id"] * 7 + 3)
     new = old.copy()
-    new.loc[[10, 500], "arr_delay"] = new.loc[[10, 500], "arr_delay"] + 1
-    new.loc[1_200, "dest"] = "ATL" if new.loc[1_200, "dest"] != "ATL" else "BOS"
-    new = pd.concat([new.drop(index=7), old.tail(1).assign(row_id=99_999)], ignore_index=True)
+    edited = rng.choice(len(old), int(rng.integers(1, 6)), replace=False)
+    new.loc[edited, "arr_delay"] = new.loc[edited, "arr_delay"].fillna(0) + 1
+    row = int(rng.integers(len(old)))
+    new.loc[row, "dest"] = "ATL" if new.loc[row, "dest"] != "ATL" else "BOS"
+    gone = rng.choice(len(old), int(rng.integers(1, 4)), replace=False)
+    added = old.sample(int(rng.integers(1, 4)), random_state=rng)
+    added = added.assign(row_id=np.arange(len(added)) + 10 * len(old))
+    new = pd.concat([new.drop(index=gone), added], ignore_index=True)
     merged = old.merge(new, on="row_id", how="outer", suffixes=("_o", "_n"), indicator=True)
     cols = [c for c in old.columns if c != "row_id"]
     differs = np.zeros(len(merged), bool)
@@ -229,29 +331,47 @@ def check_changed_keys(fn: Callable[..., object]) -> None:
 
 CHECKS = [
     Exercise("late_share_by_carrier_sql", check_late_share_by_carrier_sql,
-             "WHERE arr_delay IS NOT NULL GROUP BY carrier ORDER BY carrier; avg(CASE WHEN ...)"),
+             "filter the arrived flights in WHERE, one group per carrier, sorted; a share is "
+             "the average of a 1/0 CASE; bind late_minutes as a named parameter",
+             forbidden=("module03_architecture.warehouse.late_share_sql",)),
     Exercise("flights_from_origin", check_flights_from_origin,
-             "con.execute('... WHERE origin = ?', (origin,)).fetchone(), then int() of its item"),
+             "a ? placeholder and a tuple of values in con.execute; fetchone() gives a row, "
+             "and the count is its first item"),
     Exercise("weather_match_share", check_weather_match_share,
-             "FROM flights f LEFT JOIN weather w ON both keys; avg of 'w.origin IS NOT NULL'"),
+             "an inner join drops the unmatched flights from the denominator; which join keeps "
+             "them, and what is NULL for them afterwards?"),
     Exercise("late_share_by_origin_chunked", check_late_share_by_origin_chunked,
-             "pq.ParquetFile(path).iter_batches(batch_size, columns=...) per file; sum counts"),
+             "pyarrow.parquet.ParquetFile has iter_batches(batch_size, columns=...); keep "
+             "counts per origin across batches (a mean of means weights batches wrongly)",
+             forbidden=("module03_architecture.scale.aggregate_chunked",)),
     Exercise("mean_delay_by_origin_duckdb", check_mean_delay_by_origin_duckdb,
-             "read_parquet('folder/*.parquet'); .df().set_index('origin')['...']"),
+             "DuckDB's read_parquet accepts a glob over the folder; .df() turns the result into "
+             "pandas; every file counts",
+             forbidden=("module03_architecture.scale.aggregate_duckdb",)),
     Exercise("rows_at_memory", check_rows_at_memory,
-             "slope, fixed = np.polyfit(rows, peak_mb, 1); solve fixed + slope * r = 1000 * GB"),
+             "fit a degree-1 polynomial to (rows, peak_mb) and solve the line for the memory in "
+             "MB; a line that does not rise never reaches it",
+             forbidden=("module03_architecture.capacity.max_rows_in_memory",
+                        "module03_architecture.capacity.fit_growth")),
     Exercise("model_version_id", check_model_version_id,
-             "hashlib.sha256(json.dumps((code_sha, data_md5, params), sort_keys=True).encode())"),
+             "serialise the three inputs canonically (json can sort keys) before hashing with "
+             "hashlib; every input must reach the hash"),
     Exercise("missing_for_next_level", check_missing_for_next_level,
-             "filter level > 0 and ~found, then the rows of the smallest level left"),
+             "level 0 never counts; among the rest, find the lowest level that still has a "
+             "practice not found"),
     Exercise("ci_jobs", check_ci_jobs,
-             "path == dep or path.startswith(dep + '/'); endswith(('.py', '.ipynb'))"),
+             "a path is inside a dependency only at a '/' boundary (data/raw2 is not inside "
+             "data/raw); the two jobs are decided independently"),
     Exercise("stages_to_rerun", check_stages_to_rerun,
-             "collect downstream stages, then keep pipeline.execution_layers order"),
+             "walk the edges downstream from the changed stage, then order what you found so "
+             "every upstream comes first (graphlib, or pipeline.execution_layers)"),
     Exercise("parallel_groups", check_parallel_groups,
-             "graphlib.TopologicalSorter: prepare(), get_ready(), done()"),
+             "graphlib.TopologicalSorter hands out every stage whose upstreams are done; "
+             "prepare() first, sort each layer",
+             forbidden=("module03_architecture.pipeline.execution_layers",)),
     Exercise("changed_keys", check_changed_keys,
-             "pd.util.hash_pandas_object(df, index=False), indexed by the key column; compare"),
+             "pd.util.hash_pandas_object gives one number per row; index them by the key and "
+             "compare; keys on one side only count too"),
 ]  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def flights_from_origin(con: duckdb.DuckDBPyConnection, origin: str) -> int:
     Notebook 01. ``origin`` comes from a user: bind it as a parameter. A value such as
     ``"JFK' OR '1'='1"`` must then simply match no flight.
     """
-    # TODO: con.execute("SELECT count(*) FROM flights WHERE origin = ?", [origin]).fetchone()[0]
+    # TODO: a query with a ? placeholder and the value passed separately; return a plain int
     raise NotImplementedError
 
 
@@ -43,8 +43,7 @@ def weather_match_share(con: duckdb.DuckDBPyConnection) -> float:
     Notebook 01. ``con`` holds ``flights`` and ``weather``; they join on ``origin`` and
     ``time_hour``. Every flight counts in the denominator, matched or not.
     """
-    # TODO: LEFT JOIN weather w ON w.origin = f.origin AND w.time_hour = f.time_hour,
-    #       then avg(CASE WHEN w.origin IS NULL THEN 0 ELSE 1 END)
+    # TODO: a join that keeps every flight, on both keys; then the share of matched rows
     raise NotImplementedError
 
 
@@ -77,7 +76,7 @@ def rows_at_memory(rows: list[int], peak_mb: list[float], memory_gb: float) -> f
     and solve for ``memory_gb * 1000`` MB. When memory does not grow (slope <= 0), return
     ``float("inf")``: that method never hits the memory wall.
     """
-    # TODO: slope, fixed = np.polyfit(...); return (memory_gb * 1000 - fixed) / slope
+    # TODO: fit the line with np.polyfit, then solve it for the memory in MB
     raise NotImplementedError
 
 

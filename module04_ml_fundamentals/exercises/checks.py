@@ -1,8 +1,9 @@
 """Checks of module 04's exercises; ``labs check 4`` runs them against ``starter.py``.
 
 Expectations are computed with scikit-learn, NumPy or the module's own package
-(``encoding``, ``leakage``, ``tuning``), never typed in. The data are seeded synthetic
-arrays shaped like the flights, so the checks need no pipeline output and run in seconds.
+(``leakage``, ``tuning``), never typed in. The data are synthetic arrays shaped like the
+flights, drawn at random for each run, so the checks need no pipeline output, run in
+seconds, and an answer that returns what it saw last time does not pass.
 """
 
 from __future__ import annotations
@@ -16,105 +17,135 @@ from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import HalvingGridSearchCV, KFold
 
-from labs_common.exercises import Exercise
-from module04_ml_fundamentals import encoding, leakage, tuning
+from labs_common.exercises import Exercise, check_rng
+from module04_ml_fundamentals import leakage, tuning
 
 
-def _scores(n: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Labels, probabilities with some signal, and months 1-6 (months differ in quality)."""
-    rng = np.random.default_rng(seed)
-    months = rng.integers(1, 7, n)
-    y = (rng.random(n) < 0.2 + 0.02 * months).astype(int)
-    signal = y * (0.3 + 0.1 * (months % 3)) + rng.normal(0, 0.5, n)
-    return y, 1 / (1 + np.exp(-(signal - 1.2))), months
+def _scores(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, probabilities with some signal, and months (months differ in quality)."""
+    n = int(rng.integers(1_000, 3_000))
+    distinct = rng.choice(np.arange(1, 13), int(rng.integers(4, 9)), replace=False)
+    months = rng.choice(distinct, n)
+    y = (rng.random(n) < rng.uniform(0.1, 0.3) + 0.02 * (months % 4)).astype(int)
+    quality = rng.uniform(0.1, 0.8, 13)
+    signal = y * quality[months] + rng.normal(0, 0.5, n)
+    return y, 1 / (1 + np.exp(-(signal - rng.uniform(0.5, 1.5)))), months
 
 
 def check_brier_skill_score(fn: Callable[..., object]) -> None:
-    y, proba, _ = _scores()
+    y, proba, _ = _scores(check_rng())
     base = np.full(len(y), y.mean())
     expected = 1 - brier_score_loss(y, proba) / brier_score_loss(y, base)
     got = fn(y, proba)
-    assert np.isclose(got, expected), f"expected {expected:.4f}, got {got}"
+    assert np.isclose(got, expected), f"on random scores expected {expected:.4f}, got {got}"
     assert np.isclose(fn(y, base), 0.0), "always predicting the base rate must score 0"
     assert np.isclose(fn(y, y.astype(float)), 1.0), "perfect probabilities must score 1"
 
 
 def check_median_baseline_mae(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(1)
-    train, valid = rng.exponential(20, 500) - 15, rng.exponential(30, 300) - 10
+    rng = check_rng()
+    train = rng.exponential(rng.uniform(10, 30), int(rng.integers(200, 800))) - 15
+    later = rng.uniform(5, 20)  # later months are later: the two medians differ
+    valid = rng.exponential(rng.uniform(20, 40), int(rng.integers(100, 400))) + later
     expected = float(np.abs(valid - np.median(train)).mean())
     got = fn(train, valid)
     assert not np.isclose(got, np.abs(valid - np.median(valid)).mean()), (
         "you used the validation median: the baseline may only know the training months"
     )
-    assert np.isclose(got, expected), f"expected {expected:.4f}, got {got}"
+    assert np.isclose(got, expected), f"on random delays expected {expected:.4f}, got {got}"
 
 
 def check_cyclical_hour(fn: Callable[..., object]) -> None:
-    hours = np.array([0.0, 6.0, 12.5, 23.5, 24.0])
+    rng = check_rng()
+    hours = np.concatenate([[0.0, 6.0, 24.0], rng.uniform(0, 24, int(rng.integers(3, 10)))])
     got = np.asarray(fn(hours))
-    assert got.shape == (5, 2), f"expected shape (5, 2), got {got.shape}"
-    expected = encoding.cyclical(hours, 24)
-    assert np.allclose(got, expected), f"expected sin, cos columns {expected.round(3).tolist()}"
-    assert np.allclose(got[0], got[4]), "hour 0 and hour 24 must be the same point"
+    assert got.shape == (len(hours), 2), f"expected shape ({len(hours)}, 2), got {got.shape}"
+    angle = 2 * np.pi * hours / 24
+    expected = np.column_stack([np.sin(angle), np.cos(angle)])
+    assert np.allclose(got, expected), (
+        f"hours {hours.round(2).tolist()}: expected sin, cos columns {expected.round(3).tolist()}"
+    )
+    assert np.allclose(got[0], got[2]), "hour 0 and hour 24 must be the same point"
 
 
 def check_smoothed_target_mean(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(2)
-    keys = pd.Series(rng.choice(["N1", "N2", "N3", "N4"], 400, p=[0.6, 0.3, 0.09, 0.01]))
-    y = (rng.random(400) < keys.map({"N1": 0.1, "N2": 0.3, "N3": 0.5, "N4": 0.9})).astype(int)
-    apply = pd.Series(["N1", "N3", "N4", "NEW"])
-    for smoothing in (0.0, 20.0):
-        expected = encoding.smoothed_target_mean(keys, y.to_numpy(), apply, smoothing)
-        got = np.asarray(fn(keys, y.to_numpy(), apply, smoothing), dtype=float)
+    rng = check_rng()
+    n = int(rng.integers(200, 600))
+    keys = pd.Series(rng.choice(["N1", "N2", "N3", "N4"], n, p=[0.6, 0.3, 0.09, 0.01]))
+    rates = dict(zip(["N1", "N2", "N3", "N4"], rng.uniform(0.05, 0.95, 4), strict=True))
+    y = (rng.random(n) < keys.map(rates)).astype(int).to_numpy()
+    apply = pd.Series(["N1", "N3", "N4", "NEW", "N2"])
+    prior = y.mean()
+    for smoothing in (0.0, float(rng.uniform(5, 50))):
+        late = pd.Series(y).groupby(keys).agg(["sum", "count"])
+        rate = (late["sum"] + smoothing * prior) / (late["count"] + smoothing)
+        expected = apply.map(rate).fillna(prior).to_numpy(float)
+        got = np.asarray(fn(keys, y, apply, smoothing), dtype=float)
         assert np.allclose(got, expected), (
-            f"smoothing={smoothing}: expected {expected.round(4).tolist()}, got {got.round(4)}"
+            f"smoothing={smoothing:g}: expected {expected.round(4).tolist()}, got {got.round(4)}"
         )
-    assert np.isclose(got[-1], y.mean()), "an unseen key must get the overall late share"
+    assert np.isclose(got[3], prior), "an unseen key must get the overall late share"
 
 
 def check_suspicious_features(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(3)
+    rng = check_rng()
     n = 1000
     y = (rng.random(n) < 0.25).astype(int)
     X = pd.DataFrame({
         "dep_hour": rng.uniform(5, 23, n) + 2 * y,
         "dep_delay": np.where(y == 1, rng.exponential(60, n), rng.normal(-3, 8, n)),
-        "minus_delay": -(y * 50 + rng.normal(0, 5, n)),
+        "minus_delay": -(y * rng.uniform(20, 60) + rng.normal(0, 5, n)),
         "temp": rng.normal(50, 10, n),
         "carrier": rng.choice(["UA", "AA"], n),
     })  # fmt: skip
-    X.loc[::7, "dep_delay"] = np.nan
+    for i in rng.choice(100, int(rng.integers(2, 6)), replace=False):
+        strength = rng.uniform(0, 3) * rng.choice([1, -1])  # some rank backwards
+        X[f"x{i}"] = strength * y + rng.normal(0, 1, n)
+    X = X[list(rng.permutation(X.columns))]
+    X.loc[rng.random(n) < 0.15, "dep_delay"] = np.nan
     aucs = leakage.single_feature_auc(X, y)
     expected = aucs[aucs > 0.8].index.tolist()
     got = list(fn(X, y))
     assert got == expected, f"expected {expected} (ROC AUC alone {aucs.round(3).to_dict()})"
-    assert list(fn(X, y, max_auc=0.99)) == aucs[aucs > 0.99].index.tolist()
+    limit = float(aucs[aucs.between(0.55, 0.8)].min() - 0.01)  # dep_hour's is about 0.65
+    assert list(fn(X, y, max_auc=limit)) == aucs[aucs > limit].index.tolist(), (
+        f"max_auc={limit:.3f}: expected {aucs[aucs > limit].index.tolist()}, highest first"
+    )
 
 
 def check_monthly_folds(fn: Callable[..., object]) -> None:
-    months = np.random.default_rng(4).integers(1, 9, 300)
-    for n_splits in (1, 3):
+    rng = check_rng()
+    distinct = np.sort(rng.choice(np.arange(1, 13), int(rng.integers(5, 10)), replace=False))
+    months = rng.choice(distinct, 300)
+    months[: len(distinct)] = distinct  # every month present
+    for n_splits in (1, int(rng.integers(2, len(distinct)))):
         expected = tuning.monthly_folds(months, n_splits)
         got = list(fn(months, n_splits))
         assert len(got) == n_splits, f"n_splits={n_splits}: expected {n_splits} folds"
         for i, ((t, v), (et, ev)) in enumerate(zip(got, expected, strict=True)):
             want = f"validation month {months[ev][0]}, training months {sorted(set(months[et]))}"
             assert sorted(t) == sorted(et) and sorted(v) == sorted(ev), (
-                f"fold {i}: expected {want}; got validation {sorted(set(months[v]))}, "
-                f"training {sorted(set(months[t]))}"
+                f"months {distinct.tolist()}, fold {i}: expected {want}; got validation "
+                f"{sorted(set(months[v]))}, training {sorted(set(months[t]))}"
             )
     try:
-        fn(months, 8)
+        fn(months, len(distinct))
     except ValueError:
         return
-    raise AssertionError("8 months allow at most 7 folds: n_splits=8 must raise ValueError")
+    raise AssertionError(
+        f"{len(distinct)} months allow at most {len(distinct) - 1} folds: "
+        f"n_splits={len(distinct)} must raise ValueError"
+    )
 
 
 def check_halving_schedule(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(5)
+    rng = check_rng()
     X, y = rng.normal(size=(2000, 2)), rng.integers(0, 2, 2000)
-    for n, factor, min_resources in ((9, 3, 100), (20, 2, 60), (30, 3, 300), (27, 3, 10)):
+    cases = [(9, 3, 100), (30, 3, 300)] + [  # in the second, the rows limit the rounds
+        (int(rng.integers(5, 40)), int(rng.integers(2, 4)), int(rng.integers(10, 400)))
+        for _ in range(2)
+    ]
+    for n, factor, min_resources in cases:
         grid = {"random_state": list(range(n))}  # n candidates that differ only by name
         search = HalvingGridSearchCV(
             DummyClassifier(), grid, factor=factor, min_resources=min_resources, cv=KFold(2)
@@ -129,7 +160,7 @@ def check_halving_schedule(fn: Callable[..., object]) -> None:
 
 
 def check_worst_month_auc(fn: Callable[..., object]) -> None:
-    y, proba, months = _scores(seed=6)
+    y, proba, months = _scores(check_rng())
     aucs = {m: roc_auc_score(y[months == m], proba[months == m]) for m in np.unique(months)}
     month = min(aucs, key=aucs.get)
     got = fn(y, proba, months)
@@ -139,11 +170,12 @@ def check_worst_month_auc(fn: Callable[..., object]) -> None:
 
 
 def check_calibration_gap(fn: Callable[..., object]) -> None:
-    y, proba, _ = _scores(seed=7)
+    rng = check_rng()
+    y, proba, _ = _scores(rng)
     expected = float(proba.mean() - y.mean())
     got = fn(y, proba)
-    assert np.isclose(got, expected), f"expected {expected:.4f}, got {got}"
-    low = proba * 0.2  # a model that expects far fewer delays than happen
+    assert np.isclose(got, expected), f"on random scores expected {expected:.4f}, got {got}"
+    low = proba * rng.uniform(0.1, 0.3)  # a model that expects far fewer delays than happen
     assert np.isclose(fn(y, low), low.mean() - y.mean()), (
         "keep the sign: mean probability minus observed rate, negative when the model expects "
         "fewer delays than happen"
@@ -152,20 +184,34 @@ def check_calibration_gap(fn: Callable[..., object]) -> None:
 
 CHECKS = [
     Exercise("brier_skill_score", check_brier_skill_score,
-             "1 - np.mean((proba - y) ** 2) / np.mean((y.mean() - y) ** 2)"),
+             "two Brier scores (mean squared gap between probability and label): yours and "
+             "that of a constant equal to the base rate; the skill compares them as a ratio"),
     Exercise("median_baseline_mae", check_median_baseline_mae,
-             "np.mean(np.abs(valid_delay - np.median(train_delay)))"),
+             "the baseline is fitted on the training delays only; the error is measured on "
+             "the validation delays; a median, not a mean"),
     Exercise("cyclical_hour", check_cyclical_hour,
-             "a = 2 * np.pi * hours / 24; np.column_stack([np.sin(a), np.cos(a)])"),
+             "map the hour to an angle on a full circle of 24 hours (radians); two columns, "
+             "sin first", forbidden=("module04_ml_fundamentals.encoding.cyclical",)),
     Exercise("smoothed_target_mean", check_smoothed_target_mean,
-             "stats = y.groupby(keys).agg(['sum', 'count']); apply_keys.map(rate).fillna(prior)"),
+             "per key: count of rows and of late rows among the fitting rows; the formula in "
+             "the docstring; a key never seen gets the prior, not 0 or NaN",
+             forbidden=("module04_ml_fundamentals.encoding.smoothed_target_mean",
+                        "module04_ml_fundamentals.encoding.target_encode")),
     Exercise("suspicious_features", check_suspicious_features,
-             "X.select_dtypes('number'); fillna(median); max(auc, 1 - auc); sort, highest first"),
+             "skip non-numeric columns; roc_auc_score refuses NaN, so fill with the median; a "
+             "column that ranks backwards leaks as much",
+             forbidden=("module04_ml_fundamentals.leakage.single_feature_auc",)),
     Exercise("monthly_folds", check_monthly_folds,
-             "for m in np.unique(months)[-n_splits:]: (np.flatnonzero(months < m), ...== m)"),
+             "the validation months are the last n_splits distinct months; a fold trains on "
+             "strictly earlier months only; check n_splits first",
+             forbidden=("module04_ml_fundamentals.tuning.monthly_folds",)),
     Exercise("halving_schedule", check_halving_schedule,
-             "rounds = min(required, possible); candidates = ceil(candidates / factor)"),
+             "the number of rounds is limited both by the candidates and by the rows; resources "
+             "never exceed max_resources; candidates are rounded up",
+             forbidden=("module04_ml_fundamentals.tuning.halving_schedule",)),
     Exercise("worst_month_auc", check_worst_month_auc,
-             "a dict {month: roc_auc_score(y[months == m], proba[months == m])}, then its min"),
-    Exercise("calibration_gap", check_calibration_gap, "np.mean(proba) - np.mean(y)"),
+             "one roc_auc_score per distinct month, on that month's rows only; return the "
+             "month as an int", forbidden=("module04_ml_fundamentals.selection.worst_month",)),
+    Exercise("calibration_gap", check_calibration_gap,
+             "compare the average prediction with the observed rate; keep the sign"),
 ]  # fmt: skip

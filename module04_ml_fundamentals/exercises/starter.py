@@ -73,7 +73,7 @@ def monthly_folds(months: np.ndarray, n_splits: int) -> list[tuple[np.ndarray, n
     order; each fold trains on every row of an earlier month. Raise ``ValueError`` if
     ``n_splits`` is not in ``1..(number of distinct months - 1)``.
     """
-    # TODO: np.unique(months)[-n_splits:]; for each m: np.flatnonzero(months < m), (== m)
+    # TODO: check n_splits; the last distinct months validate; each trains on earlier rows
     raise NotImplementedError
 
 

@@ -53,7 +53,7 @@ def correct_for_prior(proba: np.ndarray, source_prior: float, target_prior: floa
     ``odds(target_prior) / odds(source_prior)``, then turn the odds back into a probability
     (``odds / (1 + odds)``).
     """
-    # TODO: odds = proba / (1 - proba); scale; back to probability
+    # TODO: probability -> odds, multiply by the ratio of the priors' odds, back to probability
     raise NotImplementedError
 
 

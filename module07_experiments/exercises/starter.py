@@ -19,7 +19,7 @@ def seeded_sample(df: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     Notebook 01. Do not touch NumPy's global generator (no ``np.random.seed``): other code
     draws from it too, and reseeding it changes *their* random numbers.
     """
-    # TODO: df.sample(...) takes a random_state; give it the seed
+    # TODO: look at the parameters of DataFrame.sample
     raise NotImplementedError
 
 
@@ -75,7 +75,7 @@ def schedule_schema(months: list[int]) -> pa.DataFrameSchema:
     ``sched_dep_time`` (int, a clock time 0..2359 whose minutes are below 60) and ``late``
     (``"int8"``, the type ``add_label`` gives it; 0 or 1). No missing values.
     """
-    # TODO: pa.DataFrameSchema({"month": pa.Column(int, pa.Check.isin(months)), ...}, strict=True)
+    # TODO: pa.DataFrameSchema with one pa.Column per column and its pa.Check rules; strict
     raise NotImplementedError
 
 

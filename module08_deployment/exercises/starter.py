@@ -21,7 +21,7 @@ def canary_route(key: str, share: float) -> bool:
     same answer in every Python process (so not ``hash()``), and a key routed at a share
     must stay routed at any larger share. Raise ``ValueError`` for a share outside [0, 1].
     """
-    # TODO: int(hashlib.sha256(key.encode()).hexdigest()[:13], 16) / 16**13 < share
+    # TODO: check share; turn the key's SHA-256 hex digest into a number in [0, 1); compare
     raise NotImplementedError
 
 

@@ -1,9 +1,10 @@
 """Checks of module 09's exercises; ``labs check 9`` runs them against ``starter.py``.
 
-Expected values come from the course's own code (``drift.psi``, ``quality``,
+Expected values come from the course's own code (``stats.binned_shares``, ``quality``,
 ``rules.decide``), from scipy, or from small cases whose answer follows from the
-exercise's text; each check calls a student's function several ways, so an answer that
-fits one case only does not pass.
+exercise's text; each check adds cases drawn at random for each run (samples, counts,
+labels, buckets, monitor entries and parameters, workflows), so an answer that fits the
+cases it saw does not pass.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from scipy import stats
 from scipy.spatial import distance
 
 from labs_common import paths
-from labs_common.exercises import Exercise
+from labs_common.exercises import Exercise, check_rng
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.quality import calibration_stats
 from module09_monitoring.rules import decide
@@ -41,14 +42,16 @@ def psi(reference: pd.Series, current: pd.Series) -> float:
 
 
 def check_psi_numeric(fn: Callable[..., object]) -> None:
-    for shift, scale in ((0.0, 1.0), (1.5, 1.0), (5.0, 1.3), (-12.0, 0.5)):
-        ref, cur = _pair(int(10 * abs(shift)), shift, scale)
+    rng = check_rng()
+    cases = [(0.0, 1.0), *zip(rng.uniform(-12, 12, 3), rng.uniform(0.5, 1.5, 3), strict=True)]
+    for shift, scale in cases:
+        ref, cur = _pair(int(rng.integers(1e6)), shift, scale)
         expected, got = psi(ref, cur), fn(ref, cur)
         assert math.isclose(float(got), expected, rel_tol=1e-6), (
-            f"shift {shift}, scale {scale}: Evidently's PSI is {expected:.6f}, got {got}"
+            f"shift {shift:.2f}, scale {scale:.2f}: Evidently's PSI is {expected:.6f}, got {got}"
         )
-    ref, cur = _pair(3, 2.0)
-    ref[:300] = np.nan
+    ref, cur = _pair(int(rng.integers(1e6)), float(rng.uniform(1, 3)))
+    ref[rng.random(len(ref)) < 0.1] = np.nan
     expected = psi(ref, cur)
     assert math.isclose(float(fn(ref, cur)), expected, rel_tol=1e-6), (
         "with missing values in the reference: leave them out (dropna) before binning"
@@ -56,7 +59,7 @@ def check_psi_numeric(fn: Callable[..., object]) -> None:
 
 
 def check_js_distance(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(0)
+    rng = check_rng()
     for _ in range(5):
         p, q = rng.integers(0, 50, 8).astype(float), rng.integers(0, 50, 8).astype(float)
         p[rng.integers(0, 8)] = 0.0
@@ -73,10 +76,12 @@ def check_js_distance(fn: Callable[..., object]) -> None:
 
 
 def check_calibration_alert(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(1)
-    scores = rng.beta(2, 6, 4000)
-    for rate, max_gap in ((0.13, 0.05), (0.25, 0.05), (0.33, 0.05), (0.33, 0.2)):
-        labels = (rng.random(4000) < rate).astype(int)
+    rng = check_rng()
+    scores = rng.beta(2, 6, int(rng.integers(2_000, 5_000)))
+    cases = [(0.13, 0.05), (0.33, 0.05), *zip(rng.uniform(0.05, 0.45, 4), rng.uniform(0.02, 0.2, 4),
+                                               strict=True)]  # fmt: skip
+    for rate, max_gap in cases:
+        labels = (rng.random(len(scores)) < rate).astype(int)
         ref = calibration_stats(labels, scores)
         got = fn(scores, labels, max_gap)
         assert math.isclose(got["gap"], ref["calibration_gap"], abs_tol=1e-9), (
@@ -90,43 +95,55 @@ def check_calibration_alert(fn: Callable[..., object]) -> None:
             f"gap {ref['calibration_gap']:+.3f}, max {max_gap}: alert should be {expected} "
             "(compare the absolute value: a model can be wrong in both directions)"
         )
+    n = 8 * int(rng.integers(50, 500))  # means exact in binary: the gap is exactly 0.125
+    at_bound = fn(np.full(n, 0.25), (np.arange(n) < n // 8).astype(int), 0.125)
+    assert not at_bound["alert"], (
+        "a gap exactly at max_gap does not alert: the alert is for a gap *above* it"
+    )
 
 
 def check_false_alarm_upper_bound(fn: Callable[..., object]) -> None:
-    for alarms, runs, confidence in ((0, 20, 0.95), (1, 20, 0.95), (3, 50, 0.9), (0, 5, 0.99)):
+    rng = check_rng()
+    randoms = [(int(rng.integers(0, r)), int(r), float(rng.choice([0.8, 0.9, 0.95, 0.99])))
+               for r in rng.integers(5, 200, 4)]  # fmt: skip
+    for alarms, runs, confidence in ((0, 20, 0.95), (3, 50, 0.9), *randoms):
         ci = stats.binomtest(alarms, runs).proportion_ci(confidence, method="exact")
         got = fn(alarms, runs, confidence)
         assert math.isclose(float(got), ci.high, rel_tol=1e-6), (
             f"{alarms} alarms in {runs} runs at {confidence}: expected {ci.high:.4f}, got {got}"
         )
-    assert fn(7, 7) == 1.0, "every run alarmed: the upper end is 1.0"
+    runs = int(rng.integers(2, 30))
+    assert fn(runs, runs) == 1.0, "every run alarmed: the upper end is 1.0"
     try:
-        fn(3, 2)
+        fn(runs + 1, runs)
     except ValueError:
         return
-    raise AssertionError("3 alarms in 2 runs is impossible: raise ValueError")
+    raise AssertionError(f"{runs + 1} alarms in {runs} runs is impossible: raise ValueError")
 
 
 def _buckets(seed: int) -> tuple[dict[float, float], np.ndarray]:
-    seconds = np.random.default_rng(seed).lognormal(np.log(0.03), 1.0, 5000)
+    rng = np.random.default_rng(seed)
+    slow = rng.uniform(11, 30, int(rng.integers(5, 100)))  # slower than the largest bound
+    seconds = np.concatenate([rng.lognormal(np.log(rng.uniform(0.01, 0.1)), 1.0, 5000), slow])
     bounds = [*LATENCY_BOUNDS, float("inf")]
     return {b: float((seconds <= b).sum()) for b in bounds}, seconds
 
 
 def check_share_below(fn: Callable[..., object]) -> None:
-    buckets, seconds = _buckets(0)
-    for bound in (0.01, 0.1, 0.5):
+    rng = check_rng()
+    buckets, seconds = _buckets(int(rng.integers(1e6)))
+    for bound in rng.choice(LATENCY_BOUNDS, 3, replace=False):
         expected = float((seconds <= bound).mean())
         got = fn(buckets, bound)
         assert math.isclose(float(got), expected, rel_tol=1e-9), (
             f"at a bucket bound ({bound} s) the share is exact: {expected:.4f}, got {got}"
         )
-    for value in (0.002, 0.04, 0.3, 7.0):
+    for value in (0.002, *rng.uniform(0, 10, 4)):
         finite = [0.0, *LATENCY_BOUNDS]
         expected = float(np.interp(value, finite, [0.0, *(buckets[b] for b in LATENCY_BOUNDS)]))
         got = fn(dict(reversed(buckets.items())), value)
         assert math.isclose(float(got), expected / len(seconds), rel_tol=1e-9), (
-            f"{value} s: interpolate linearly inside its bucket (from 0 below the first): "
+            f"{value:.4f} s: interpolate linearly inside its bucket (from 0 below the first): "
             f"expected {expected / len(seconds):.4f}, got {got}"
         )
     try:
@@ -137,7 +154,12 @@ def check_share_below(fn: Callable[..., object]) -> None:
 
 
 def check_error_budget(fn: Callable[..., object]) -> None:
-    for slo, total, failed in ((0.99, 10_000, 50), (0.999, 2_000_000, 2_600), (0.95, 400, 0)):
+    rng = check_rng()
+    randoms = [(float(rng.choice([0.9, 0.95, 0.99, 0.995, 0.999])), int(rng.integers(1e3, 1e7)),
+                None) for _ in range(3)]  # fmt: skip
+    randoms = [(slo, total, int(rng.integers(0, 3 * (1 - slo) * total + 2)))
+               for slo, total, _ in randoms]  # fmt: skip
+    for slo, total, failed in ((0.99, 10_000, 50), (0.95, 400, 0), *randoms):
         allowed = (1 - slo) * total
         got = fn(slo, total, failed)
         assert math.isclose(got["allowed_failures"], allowed, rel_tol=1e-9), (
@@ -179,18 +201,81 @@ def _entries() -> list[dict]:
     ]
 
 
+ALERTS = ["data_drift", "feature_drift", "prediction_drift", "missing_values", "label_shift",
+          "calibration", "quality"]  # fmt: skip
+
+
+def _random_entry(rng: np.random.Generator, p: MonitorParams) -> dict:
+    """A month's numbers, some exactly at a threshold (a rule fires at >=, not only >)."""
+    labelled = rng.random() < 0.75
+    entry = {
+        "drift_share": float(rng.choice([p.max_drift_share, rng.uniform(0, 0.5)])),
+        "drifted_features": list(rng.choice(["a", "b", "c"], int(rng.integers(0, 3)), False)),
+        "missing_features": list(rng.choice(["x", "y"], int(rng.integers(0, 2)), False)),
+        "prediction_psi": float(rng.uniform(0, 0.4)), "prediction_threshold": 0.15,
+        "prediction_drift": bool(rng.random() < 0.3), "mean_score": 0.2,
+        "reference_label_rate": 0.2,
+        "label_rate": float(rng.uniform(0.1, 0.4)),
+        "label_shift": float(rng.choice([-1, 1]) * rng.uniform(0, 0.15)),
+        "calibration_gap": float(rng.choice([-1, 1]) * rng.uniform(0, 0.12)),
+        "calibration_error": float(rng.uniform(0, 0.15)), "roc_auc": float(rng.uniform(0.55, 0.75)),
+    }  # fmt: skip
+    if not labelled:
+        entry.update(dict.fromkeys(("label_rate", "label_shift", "calibration_gap",
+                                    "calibration_error", "roc_auc")))  # fmt: skip
+    return entry
+
+
+def _random_params(rng: np.random.Generator) -> MonitorParams:
+    return MonitorParams(
+        max_drift_share=float(rng.uniform(0.1, 0.5)),
+        max_label_shift=float(rng.uniform(0.03, 0.12)),
+        max_calibration_gap=float(rng.uniform(0.02, 0.1)),
+        max_calibration_error=float(rng.uniform(0.04, 0.12)),
+        min_roc_auc=float(rng.uniform(0.6, 0.72)),
+        retrain_on=list(rng.choice(ALERTS, int(rng.integers(1, 4)), replace=False)),
+    )  # fmt: skip
+
+
 def check_should_retrain(fn: Callable[..., object]) -> None:
     variants = [MonitorParams(), MonitorParams(retrain_on=["quality"]),
                 MonitorParams(retrain_on=["feature_drift", "missing_values"]),
                 MonitorParams(retrain_on=["prediction_drift", "label_shift"], max_label_shift=0.1),
                 MonitorParams(max_calibration_gap=0.2, max_calibration_error=0.2)]  # fmt: skip
-    for params in variants:
-        for i, entry in enumerate(_entries()):
+    rng = check_rng()
+    randoms = [_random_params(rng) for _ in range(8)]
+    for params in [*variants, *randoms]:
+        entries = [*_entries(), *(_random_entry(rng, params) for _ in range(12))]
+        for i, entry in enumerate(entries):
             expected, got = decide(entry, params)["retrain"], fn(dict(entry), params)
             assert got == expected, (
                 f"entry {i} ({decide(entry, params)['alerts']} fire), retrain_on "
                 f"{params.retrain_on}: expected {expected}, got {got}"
             )
+
+
+def _random_workflow(rng: np.random.Generator) -> tuple[dict, list[str]]:
+    """Jobs with random steps, each pinned or not, and the unpinned ones sorted."""
+    sha = rng.bytes(20).hex()
+    kinds = [(f"actions/setup-{rng.integers(99)}@v{rng.integers(1, 6)}", False),
+             (f"org{rng.integers(99)}/tool@{sha}", True), (f"org/tool@{sha[:7]}", False),
+             ("./.github/actions/local", True),
+             (f"docker://img{rng.integers(9)}:1.{rng.integers(9)}", False),
+             (f"docker://img@sha256:{sha}{sha[:24]}", True),
+             (f"org/wf/.github/workflows/x.yml@{rng.choice(['main', sha])}", None)]  # fmt: skip
+    jobs, unpinned = {}, set()
+    for j in range(int(rng.integers(1, 4))):
+        steps = [{"run": "make test"}]
+        for _ in range(int(rng.integers(1, 6))):
+            uses, pinned = kinds[int(rng.integers(len(kinds) - 1))]
+            steps.append({"uses": uses})
+            unpinned |= set() if pinned else {uses}
+        jobs[f"job{j}"] = {"runs-on": "ubuntu-latest", "steps": steps}
+    if rng.random() < 0.6:
+        uses = kinds[-1][0]
+        jobs["reuse"] = {"uses": uses}
+        unpinned |= set() if uses.endswith(sha) else {uses}
+    return {"on": "push", "jobs": jobs}, sorted(unpinned)
 
 
 def check_unpinned_actions(fn: Callable[..., object]) -> None:
@@ -209,25 +294,45 @@ def check_unpinned_actions(fn: Callable[..., object]) -> None:
                 "org/repo/.github/workflows/release.yml@main"]  # fmt: skip
     got = fn(workflow)
     assert got == expected, f"expected {expected}, got {got}"
+    rng = check_rng()
+    for _ in range(4):
+        workflow, expected = _random_workflow(rng)
+        got = fn(workflow)
+        assert got == expected, (
+            f"random workflow {workflow['jobs']}: expected {expected}, got {got}"
+        )
 
 
 CHECKS = [
     Exercise("psi_numeric", check_psi_numeric,
-             "np.histogram_bin_edges(np.concatenate([ref, cur]), bins='sturges'); "
-             "np.where(share == 0, 1e-4, share)"),
+             "np.histogram_bin_edges can compute Sturges' edges over both samples together; "
+             "shares, not counts; an empty bin would make log blow up, so replace it first",
+             forbidden=("module09_monitoring.drift.psi", "module09_monitoring.stats.binned_shares",
+                        "module09_monitoring.stats.evidently_score")),
     Exercise("js_distance", check_js_distance,
-             "normalise p and q, m = (p + q) / 2, sum a * log(a / m) where a > 0"),
+             "normalise both vectors first; KL to the mixture skips entries where the share "
+             "is 0; natural logs; a distance is the square root of the divergence",
+             forbidden=("scipy.spatial.distance.jensenshannon",)),
     Exercise("calibration_alert", check_calibration_alert,
-             "gap = np.mean(scores) - np.mean(labels); alert = abs(gap) > max_gap"),
+             "two means and their difference, in that order; a model can be off in either "
+             "direction, so the alert looks at the size of the gap",
+             forbidden=("module09_monitoring.quality.calibration_stats",)),
     Exercise("false_alarm_upper_bound", check_false_alarm_upper_bound,
-             "scipy.stats.beta.ppf(1 - (1 - confidence) / 2, alarms + 1, runs - alarms)"),
+             "Clopper-Pearson's bounds are quantiles of a Beta distribution (scipy.stats.beta); "
+             "a two-sided interval leaves half of 1 - confidence above; handle alarms == runs"),
     Exercise("share_below", check_share_below,
-             "np.interp(seconds, [0, *bounds], [0, *counts]) / buckets[inf]"),
+             "sort the finite bounds; the curve starts at (0, 0); np.interp does the linear "
+             "part; the +Inf bucket holds the total",
+             forbidden=("module09_monitoring.slo.histogram_quantile",)),
     Exercise("error_budget", check_error_budget,
-             "allowed = (1 - slo) * total; consumed = failed / allowed"),
+             "the budget is the failures the SLO allows over the window; 'consumed' is a share "
+             "of that budget; an SLO of 0 or 1 leaves nothing to divide by"),
     Exercise("should_retrain", check_should_retrain,
-             "collect every alert that fires (label rules only with a label_rate), "
-             "then intersect with params.retrain_on"),
+             "the README's rules table, threshold by threshold (mind >= vs >); label rules "
+             "only when the month has labels; then compare with retrain_on",
+             forbidden=("module09_monitoring.rules.decide",)),
     Exercise("unpinned_actions", check_unpinned_actions,
-             "jobs -> steps -> uses, and a job's own uses; pinned: 40 hex digits after '@'"),
+             "collect uses from steps and from jobs themselves; local paths and docker digests "
+             "are pinned; a commit SHA is exactly 40 hex digits, a tag or a short SHA is not",
+             forbidden=("module09_monitoring.workflows.action_pins",)),
 ]  # fmt: skip

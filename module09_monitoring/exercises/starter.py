@@ -56,7 +56,7 @@ def false_alarm_upper_bound(alarms: int, runs: int, confidence: float = 0.95) ->
     Raises:
         ValueError: ``alarms`` is not between 0 and ``runs``, or ``runs`` < 1.
     """
-    # TODO: scipy.stats.beta.ppf(1 - (1 - confidence) / 2, alarms + 1, runs - alarms)
+    # TODO: check the counts; the upper end is a quantile of a Beta distribution (scipy.stats)
     raise NotImplementedError
 
 
@@ -100,7 +100,7 @@ def should_retrain(entry: dict, params: MonitorParams) -> bool:
     the last three only when ``entry["label_rate"]`` is not None), and return True when
     one of them is in ``params.retrain_on``.
     """
-    # TODO: build the set of fired alerts, then: bool(fired & set(params.retrain_on))
+    # TODO: build the set of fired alerts, then compare it with params.retrain_on
     raise NotImplementedError
 
 
