@@ -87,6 +87,32 @@ def test_batch_score_on_dask_gives_the_same_scores(prefect: None, world_files: t
 
 
 @pytest.mark.slow
+def test_batch_score_attaches_to_a_running_scheduler(prefect: None, world_files: tuple) -> None:
+    from distributed import Client, LocalCluster
+
+    _, files = world_files
+    base = Path(files["model_dir"]).parent
+    local = flows.batch_score([9, 12], files["production"], files["model_dir"], str(base / "here"))
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        runner = flows.dask_runner(address=cluster.scheduler_address)
+        on_it = flows.batch_score.with_options(task_runner=runner)
+        remote = on_it([9, 12], files["production"], files["model_dir"], str(base / "there"))
+        ran = set(cluster.scheduler.task_prefixes)
+        with Client(cluster.scheduler_address) as client:  # the flow left the cluster running
+            assert len(client.scheduler_info()["workers"]) == 1
+    assert any("score_partition" in prefix for prefix in ran), ran
+    for a, b in zip(local, remote, strict=True):
+        pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+
+
+@pytest.mark.slow
 def test_monitor_and_retrain_flow_matches_the_dvc_stage(
     prefect: None, world_files: tuple, tmp_path: Path
 ) -> None:
