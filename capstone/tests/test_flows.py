@@ -56,6 +56,12 @@ def test_run_command_raises_with_the_commands_error() -> None:
         flows.run_command.fn(argv, ".")
 
 
+def test_dask_runner_attaches_by_address_or_starts_a_cluster() -> None:
+    attached = flows.dask_runner(address="tcp://10.0.0.5:8786")
+    assert attached.address == "tcp://10.0.0.5:8786"
+    assert flows.dask_runner(workers=3).cluster_kwargs["n_workers"] == 3
+
+
 @pytest.mark.slow
 def test_train_flow_runs_the_command(prefect: None) -> None:
     out = flows.train(command=[sys.executable, "-c", "print('repro done')"])
