@@ -107,10 +107,11 @@ notebooks: setup ## Open the notebooks in Jupyter Lab
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
 
-bench: setup ## Time the pipeline, monitor and API; score feature candidates (JSON + markdown)
+bench: setup ## Time the pipeline, monitor, API and scale-out scoring; score feature candidates
 	$(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.features
 	$(BIN)/python -m benchmarks.decision_time
+	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.scale_out
 	$(BIN)/python -m benchmarks.monitoring.bench
 	$(MAKE) bench-serving
 

@@ -168,18 +168,25 @@ def score(
     output: Annotated[Path | None, typer.Option(help="Parquet to write")] = None,
     model: Annotated[str | None, typer.Option(help="models:/NAME@ALIAS or a folder")] = None,
     threshold: Annotated[float | None, typer.Option(help="Override the threshold")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Score on this Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    ] = None,
 ) -> None:
     """Batch-score flights with the champion (or --model) and write Parquet."""
-    from module06_lifecycle.batch import run_batch
+    from module06_lifecycle.batch import run_batch, score_frame
     from module06_lifecycle.predictor import ModelNotFoundError, load_predictor
     from module06_lifecycle.schemas import ScheduleError
+    from module08_deployment.scale_out import scheduler_scorer
 
     if (month is None) == (input_path is None):
         raise fail("give exactly one of --month M or --input PATH")
+    score = scheduler_scorer(scheduler) if scheduler else score_frame
     try:
         predictor = load_predictor(model, threshold=threshold)
-        s = run_batch(predictor, month=month, input_path=input_path, output_path=output)
-    except (ModelNotFoundError, ScheduleError, FileNotFoundError, ValueError) as exc:
+        s = run_batch(
+            predictor, month=month, input_path=input_path, output_path=output, score=score
+        )
+    except (ModelNotFoundError, ScheduleError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     table = Table(title="Batch scoring")
     for col in ("flights", "flagged late", "model version", "threshold", "seconds", "output"):

@@ -114,10 +114,18 @@ def batch_score(
     return [f.result() for f in write_partition.map(scored, months, unmapped(out_dir))]
 
 
-def dask_runner(workers: int = 2, processes: bool = True) -> object:
-    """A Dask task runner on a local cluster (``processes=False``: threads, for tests)."""
+def dask_runner(workers: int = 2, processes: bool = True, address: str | None = None) -> object:
+    """A Dask task runner: on the scheduler at ``address``, else on a new local cluster.
+
+    Why it matters: with an address (``tcp://host:8786``) the flow borrows workers that
+    already run (compose's ``dask-scheduler`` and ``dask-worker``, or a cluster's), and
+    leaves them running; without one it starts ``workers`` processes (``processes=False``:
+    threads, for tests) and stops them with the flow.
+    """
     from prefect_dask import DaskTaskRunner
 
+    if address:
+        return DaskTaskRunner(address=address)
     kwargs = {
         "n_workers": workers,
         "processes": processes,
@@ -211,7 +219,7 @@ def monitor_and_retrain(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m capstone.flows train|batch-score|monitor [--months 9 10]``, no server."""
+    """``python -m capstone.flows train|batch-score|monitor [--months 9 10] [--scheduler A]``."""
     import argparse
 
     from labs_common.logs import setup_logging
@@ -219,12 +227,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m capstone.flows")
     parser.add_argument("flow", choices=["train", "batch-score", "monitor"])
     parser.add_argument("--months", type=int, nargs="*", default=None)
+    parser.add_argument("--scheduler", help="batch-score on this Dask scheduler (tcp://...)")
     args = parser.parse_args(argv)
     setup_logging()
     if args.flow == "train":
         train()
     elif args.flow == "batch-score":
-        batch_score(args.months or load_params().split.test_months)
+        runner = {"task_runner": dask_runner(address=args.scheduler)} if args.scheduler else {}
+        batch_score.with_options(**runner)(args.months or load_params().split.test_months)
     else:
         monitor_and_retrain(args.months)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +78,18 @@ def run_batch(
     month: int | None = None,
     input_path: Path | None = None,
     output_path: Path | None = None,
+    score: Callable[[Predictor, pd.DataFrame], pd.DataFrame] = score_frame,
 ) -> BatchSummary:
-    """Load flights (a month or a file), score them, write Parquet; return a summary."""
+    """Load flights (a month or a file), score them, write Parquet; return a summary.
+
+    ``score`` is the scoring step: :func:`score_frame` in this process by default, or a
+    function with the same signature that scores elsewhere (module 08's
+    ``scheduler_scorer`` sends the partitions to a Dask cluster).
+    """
     start = time.perf_counter()
     flights = read_table(input_path) if input_path else load_flights(month)
     log.info("Scoring %s flights with %s", f"{len(flights):,}", predictor.info.version)
-    scored = score_frame(predictor, flights)
+    scored = score(predictor, flights)
     output = Path(output_path) if output_path else default_output(month)
     write_table(scored, output)
     return BatchSummary(

@@ -56,6 +56,12 @@ def test_run_command_raises_with_the_commands_error() -> None:
         flows.run_command.fn(argv, ".")
 
 
+def test_dask_runner_attaches_by_address_or_starts_a_cluster() -> None:
+    attached = flows.dask_runner(address="tcp://10.0.0.5:8786")
+    assert attached.address == "tcp://10.0.0.5:8786"
+    assert flows.dask_runner(workers=3).cluster_kwargs["n_workers"] == 3
+
+
 @pytest.mark.slow
 def test_train_flow_runs_the_command(prefect: None) -> None:
     out = flows.train(command=[sys.executable, "-c", "print('repro done')"])
@@ -83,6 +89,32 @@ def test_batch_score_on_dask_gives_the_same_scores(prefect: None, world_files: t
     on_dask = flows.batch_score.with_options(task_runner=flows.dask_runner(2, processes=False))
     dask_files = on_dask([10, 11], files["production"], files["model_dir"], str(base / "dask"))
     for a, b in zip(local, dask_files, strict=True):
+        pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+
+
+@pytest.mark.slow
+def test_batch_score_attaches_to_a_running_scheduler(prefect: None, world_files: tuple) -> None:
+    from distributed import Client, LocalCluster
+
+    _, files = world_files
+    base = Path(files["model_dir"]).parent
+    local = flows.batch_score([9, 12], files["production"], files["model_dir"], str(base / "here"))
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        runner = flows.dask_runner(address=cluster.scheduler_address)
+        on_it = flows.batch_score.with_options(task_runner=runner)
+        remote = on_it([9, 12], files["production"], files["model_dir"], str(base / "there"))
+        ran = set(cluster.scheduler.task_prefixes)
+        with Client(cluster.scheduler_address) as client:  # the flow left the cluster running
+            assert len(client.scheduler_info()["workers"]) == 1
+    assert any("score_partition" in prefix for prefix in ran), ran
+    for a, b in zip(local, remote, strict=True):
         pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
 
 
