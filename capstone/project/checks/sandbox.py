@@ -10,6 +10,7 @@ code from importing the reference answer of the lab being checked.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -47,7 +48,8 @@ class Sandbox:
     def env(self) -> dict[str, str]:
         return project_env(
             self.root,
-            PYTHONPATH=str(BLOCKER),
+            # a check may put a doctored copy of a data package first (lab 07's corrupt data)
+            PYTHONPATH=os.pathsep.join([str(BLOCKER), *self.notes.get("pythonpath", [])]),
             LABS_BLOCKED_IMPORTS=",".join(self.blocked),
             LABS_PROJECT_DIR=str(self.root),
             LABS_COURSE_DIR=str(paths.ROOT),

@@ -76,6 +76,7 @@ def _write_import_log():
 if _BLOCKED:
     if _blocked_main():
         sys.stderr.write(_MESSAGE.format(name=_blocked_main()) + "\n")
-        sys.exit(3)
+        sys.stderr.flush()
+        os._exit(3)  # sys.exit here would print a traceback of the site module
     sys.meta_path.insert(0, _Blocker())
 atexit.register(_write_import_log)

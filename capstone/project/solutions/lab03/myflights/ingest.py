@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import yaml
-
 from labs_common.data import TABLES, load_table
 
 RAW = Path("data/raw")
