@@ -53,7 +53,7 @@ def test_new_project_is_a_git_repo_with_dvc_and_a_remote(template: Path) -> None
 
 def test_new_refuses_a_folder_that_is_not_empty(template: Path) -> None:
     result = CliRunner().invoke(app, ["project", "new", str(template)])
-    assert result.exit_code == 1 and "not empty" in result.output
+    assert result.exit_code == 1 and "not empty" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("lab", LABS)

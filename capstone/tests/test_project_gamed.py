@@ -23,7 +23,7 @@ def failing(report: LabReport) -> dict[str, str]:
 
 @pytest.fixture
 def answered(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    """A project with the reference answers up to the lab in the test's ``upto`` marker."""
+    """A project with the reference answers up to lab ``request.param``, not yet run."""
     root = new_project(tmp_path / "my-project")
     solve_project(root, upto=request.param, run_pipeline=False)
     return root
