@@ -67,3 +67,10 @@ def test_fixed_metrics_and_threshold_fail(answered: Path) -> None:
              "    REPORTS.mkdir(exist_ok=True)")  # fmt: skip
     report = run_lab(5, answered, seed=5)
     assert "metrics right" in failing(report)
+
+
+@pytest.mark.parametrize("answered", [9], indirect=True)
+def test_a_monitor_that_never_fails_fails(answered: Path) -> None:
+    _replace(answered / "myflights" / "monitor.py", "    if share >= limit:", "    if False:")
+    report = run_lab(9, answered, seed=9)
+    assert "passed the monitor" in failing(report).get("drifted month", "")
