@@ -48,6 +48,8 @@ class Sandbox:
     def env(self) -> dict[str, str]:
         return project_env(
             self.root,
+            # course code run from the copy writes its files into the copy, never the course
+            LABS_ROOT=str(self.root),
             # a check may put a doctored copy of a data package first (lab 07's corrupt data)
             PYTHONPATH=os.pathsep.join([str(BLOCKER), *self.notes.get("pythonpath", [])]),
             LABS_BLOCKED_IMPORTS=",".join(self.blocked),
