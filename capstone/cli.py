@@ -35,6 +35,9 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
 def check(
     module: Annotated[int, typer.Argument(help="Module number, e.g. 1 for module01_intro")],
     solutions: Annotated[bool, typer.Option(help="Check the reference solutions")] = False,
+    project: Annotated[
+        Path | None, typer.Option(help="Check lab N of your project in this folder instead")
+    ] = None,
 ) -> None:
     """Check your answers to a module's exercises and get a hint for each one not done.
 
@@ -47,6 +50,11 @@ def check(
 
     from labs_common.exercises import results_table, run_checks
 
+    if project is not None:
+        from capstone.project.cli import check_lab
+
+        return check_lab(module, project)
+
     try:
         results = run_checks(module, "solutions" if solutions else "starter")
     except (LookupError, ValueError) as exc:
@@ -57,6 +65,15 @@ def check(
     out.print(f"{done}/{len(results)} exercises pass")
     if done < len(results):
         raise typer.Exit(code=1)
+
+
+def _project_app() -> typer.Typer:
+    from capstone.project.cli import project_app
+
+    return project_app
+
+
+app.add_typer(_project_app(), name="project")
 
 
 @app.command()

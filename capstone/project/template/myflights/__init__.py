@@ -1,0 +1,1 @@
+"""My flight-delay pipeline: one module per stage, run as ``python -m myflights.<stage>``."""
