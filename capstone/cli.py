@@ -5,6 +5,7 @@ Each command imports what it needs when it runs, so ``labs --help`` stays fast.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -208,6 +209,9 @@ def monitor(
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Model folder (default models/model)")] = None,
     out: Annotated[Path | None, typer.Option(help="Write Evidently reports here")] = None,
+    table: Annotated[
+        bool, typer.Option("--table", help="Without a file: one row per month, not JSON")
+    ] = False,
 ) -> None:
     """Check data for drift against the training data; print JSON (exit 0, drift or not).
 
@@ -221,7 +225,10 @@ def monitor(
         summary = paths.REPORTS / "monitoring" / "summary.json"
         if not summary.is_file():
             raise fail(f"{summary} not found; run `dvc repro monitor`, or give --current PATH")
-        typer.echo(summary.read_text().rstrip())
+        if table:
+            console.print(replay_table(json.loads(summary.read_text())))
+        else:
+            typer.echo(summary.read_text().rstrip())
         return
     try:
         if log is not None:
@@ -231,6 +238,19 @@ def monitor(
     except (FileNotFoundError, ValueError, ModelNotFoundError) as exc:
         raise fail(str(exc)) from None
     typer.echo(headline_json(entry))
+
+
+def replay_table(entries: list[dict]) -> Table:
+    """The replay's decisions, one row per month: narrow enough for an 80-column terminal."""
+    table = Table(title="Monitoring replay (reports/monitoring/summary.json)")
+    for col in ("month", "alerts", "retrained", "promoted"):
+        table.add_column(col)
+    for e in entries:
+        alerts = ", ".join(e.get("alerts") or []) or "-"
+        table.add_row(str(e.get("period", e.get("month", "?"))), alerts,
+                      "yes" if e.get("retrained") else "no",
+                      "yes" if e.get("promoted") else "no")  # fmt: skip
+    return table
 
 
 if __name__ == "__main__":
