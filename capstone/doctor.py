@@ -155,7 +155,7 @@ def check_git(which: Callable[[str], str | None] = shutil.which) -> Finding:
                            cwd=paths.ROOT, check=False).stdout.strip()  # fmt: skip
     if not email:
         fix = 'git config user.email "you@example.org"; git config user.name "You"'
-        return Finding("git", "warn", "no git user.email: `dvc exp run` cannot commit", fix)
+        return Finding("git", "warn", "no git user.email: experiments get a made-up author", fix)
     return Finding("git", "ok", f"identity {email}")
 
 
