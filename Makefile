@@ -34,7 +34,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv from the lock and install the course (quick when done)
+setup: $(STAMP) ## Build .venv from the lock and install the course
 
 $(STAMP): $(LOCK) pyproject.toml Makefile
 	@bash .ci/check-python $(PYTHON)
@@ -52,14 +52,14 @@ $(STAMP): $(LOCK) pyproject.toml Makefile
 pipeline: setup ## Run the DVC pipeline (only the stages whose inputs changed)
 	$(BIN)/dvc repro
 
-monitor: setup ## Replay Sep-Dec through the drift monitors; reports in reports/monitoring
+monitor: setup ## Replay Sep-Dec through the monitors (reports/monitoring)
 	$(BIN)/dvc repro monitor
 	$(BIN)/labs monitor --table
 
 serve: setup ## Serve the champion on http://127.0.0.1:8000 (docs at /docs)
 	$(BIN)/python -m module08_deployment.service --port $${PORT:-8000}
 
-image-test: ## Build the API image, run it, check /health, /ready and a prediction
+image-test: ## Build the API image, run it, check /health, /ready, /predict
 	bash scripts/image-test.sh $(IMAGE_TEST_ARGS)
 
 bench-serving: setup ## Batch-scoring overhead and the API load benchmark
@@ -71,7 +71,7 @@ demo: setup ## Run the capstone end to end and say where to look
 
 # The tests need the trained model and its reports, not the four-month monitoring replay
 # (minutes of retraining; `make monitor` or `make demo` runs it, and it has its own tests).
-test: setup ## Lint, run the pipeline up to register, then every test (slow and notebooks too)
+test: setup ## Lint, pipeline up to register, every test and notebook
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dvc repro register
@@ -92,22 +92,22 @@ format: setup ## Apply ruff fixes and formatting
 notebooks: setup ## Open the notebooks in Jupyter Lab
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
+lock: ## Re-resolve requirements.lock from pyproject.toml (network)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
 
-bench: setup ## Time the pipeline, monitor and API; score feature candidates (JSON + markdown)
+bench: setup ## Time pipeline, monitor and API; score feature candidates
 	$(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.features
 	$(BIN)/python -m benchmarks.monitoring.bench
 	$(MAKE) bench-serving
 
-clean: ## Remove generated data, reports, stores and caches (keeps .venv)
+clean: ## Remove data, reports, stores and caches (keeps .venv)
 	rm -rf data/raw data/interim data/processed models reports .mlflow .prefect .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
 
 # After a class: experiments change params.yaml and dvc.lock (dvc exp run applies its result
 # to the workspace), `dvc plots show` writes dvc_plots/, the service logs to data/predictions/.
-reset: setup ## Back to a fresh clone's state: params.yaml, dvc.lock, experiments, outputs, stores
+reset: setup ## Undo a class: params, dvc.lock, experiments, outputs
 	git reset -q -- params.yaml dvc.lock
 	git checkout HEAD -- params.yaml
 	if git cat-file -e HEAD:dvc.lock 2>/dev/null; then git checkout HEAD -- dvc.lock; else rm -f dvc.lock; fi
