@@ -163,8 +163,10 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     ".venv/bin/dvc exp show --drop '.*' --keep 'Experiment|train.model|test_roc_auc$|"
     "test_pr_auc$'": Walk(expect="test_roc_auc", leaves=("params.yaml", "dvc.lock")),
     "git checkout -- params.yaml dvc.lock && .venv/bin/dvc checkout": Walk(
-        run=f"{BACK} && .venv/bin/dvc status --with-deps register", expect="up to date", why="the copy never ran the monitoring replay, so there is no replay "
-        "output for a plain `dvc checkout` to restore (it would exit 1 and say so)"),
+        run=f"{BACK} && .venv/bin/dvc status --with-deps register",
+        expect="up to date",
+        why="the copy never ran the monitoring replay, so there is no replay output for a "
+        "plain `dvc checkout` to restore (it would exit 1 and say so)"),
     ".venv/bin/dvc checkout": Walk(run=".venv/bin/dvc checkout evaluate", why="the copy "
                                    "has no monitoring replay for a plain checkout to restore"),
     ".venv/bin/dvc exp apply <name>": Walk(
