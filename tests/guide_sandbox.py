@@ -35,7 +35,7 @@ def plain_env(home: Path, **extra: str) -> dict[str, str]:
 
 def make_home(folder: Path) -> Path:
     """A HOME with only a git identity (DVC experiments commit; the guides say to set one)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".cache" / "uv").mkdir(parents=True, exist_ok=True)  # as `make setup` leaves it
     (folder / ".gitconfig").write_text(
         "[user]\n\tname = Student\n\temail = student@example.org\n[init]\n\tdefaultBranch = main\n"
     )

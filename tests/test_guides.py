@@ -207,13 +207,13 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     ".venv/bin/dvc gc --workspace": Walk(stdin="y\n", why="answers DVC's question with y"),
     'git config --global user.name "Your Name"': Walk(why="HOME is the test's own"),
     "git config --global user.email you@example.org": Walk(why="HOME is the test's own"),
+    ".venv/bin/labs monitor --table": Walk(
+        codes=(0, 1), expect="monitor", why="exit 1 with its fix (`dvc repro monitor`) when "
+        "the copy has no replay to show"),
     ".venv/bin/dvc exp run register -S register.tolerance=0.003": Walk(
         leaves=("params.yaml", "dvc.lock")),
     ".venv/bin/dvc exp show --drop '.*' --keep 'Experiment|register.tolerance|"
     "test_roc_auc$'": Walk(expect="register.tolerance", leaves=("params.yaml", "dvc.lock")),
-    ".venv/bin/labs monitor --table": Walk(
-        codes=(0, 1), expect="monitor", why="exit 1 with its fix (`dvc repro monitor`) when "
-        "the copy has no replay to show"),
     "make reset": Walk(why="after the class experiment above; then the copy is checked"),
     "make clean": Walk(),
     "git status": Walk(),
