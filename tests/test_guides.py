@@ -363,7 +363,7 @@ STRAYS = ("mlflow.db", "mlruns", "mlartifacts", "some.csv")
 
 def start_server(command: str, clone: Clone, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
-        return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=clone.root,
+        return subprocess.Popen(["bash", "-c", command], cwd=clone.root,
                                 env=plain_env(clone.home), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
 
