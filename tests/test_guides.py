@@ -11,6 +11,8 @@ only HOME, PATH (without ``.venv/bin``) and LANG, in a fresh copy of the reposit
 checking each one's exit code and that ``git status`` shows only what the command is
 meant to change. Where the real command would take minutes (a full retrain, the
 monitoring replay), the walk types a cheap command of the same shape, and says why.
+The walk took 300 s for 44 commands on the 2-core machine with other jobs running (the MLflow
+and Prefect servers are most of it); it needs `dvc repro register` to have run here.
 """
 
 from __future__ import annotations
