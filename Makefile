@@ -29,12 +29,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # scikit-learn and pandas from source: 2-3 s per process, measured.
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast lint format notebooks bench lock clean
+.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast lint format notebooks bench lock clean reset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv from the lock and install the course (quick when done)
+setup: $(STAMP) ## Build .venv from the lock and install the course
 
 $(STAMP): $(LOCK) pyproject.toml Makefile
 	@bash .ci/check-python $(PYTHON)
@@ -43,15 +43,18 @@ $(STAMP): $(LOCK) pyproject.toml Makefile
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	@# The course's Python puts .venv/bin first on PATH for everything it starts, so DVC
+	@# stages find it in a shell where nothing was activated (labs_common/activate.py).
+	@$(BIN)/python -m labs_common.activate
 	@touch $(STAMP)
 	@echo "setup done: $(VENV) matches $(LOCK)"
 
 pipeline: setup ## Run the DVC pipeline (only the stages whose inputs changed)
 	$(BIN)/dvc repro
 
-monitor: setup ## Replay Sep-Dec through the drift monitors; reports in reports/monitoring
+monitor: setup ## Replay Sep-Dec through the monitors (reports/monitoring)
 	$(BIN)/dvc repro monitor
-	$(BIN)/labs monitor
+	$(BIN)/labs monitor --table
 
 serve: setup ## Serve the champion on http://127.0.0.1:8000 (docs at /docs)
 	$(BIN)/python -m module08_deployment.service --port $${PORT:-8000}
@@ -72,7 +75,7 @@ stack-up: pipeline ## The compose stack (API, MLflow, PostgreSQL, MinIO, Prometh
 stack-down: ## Stop the compose stack (its volumes stay; add -v by hand to drop them)
 	docker compose -f docker/compose.yaml down
 
-image-test: ## Build the API image, run it, check /health, /ready and a prediction
+image-test: ## Build the API image, run it, check /health, /ready, /predict
 	bash scripts/image-test.sh $(IMAGE_TEST_ARGS)
 
 bench-serving: setup ## Batch-scoring overhead and the API load benchmark
@@ -80,11 +83,11 @@ bench-serving: setup ## Batch-scoring overhead and the API load benchmark
 	$(BIN)/python benchmarks/serving/bench.py
 
 demo: setup ## Run the capstone end to end and say where to look
-	$(BIN)/labs demo
+	$(BIN)/labs demo $(DEMO_ARGS)
 
 # The tests need the trained model and its reports, not the four-month monitoring replay
 # (minutes of retraining; `make monitor` or `make demo` runs it, and it has its own tests).
-test: setup ## Lint, run the pipeline up to register, then every test (slow and notebooks too)
+test: setup ## Lint, pipeline up to register, every test and notebook
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dvc repro register
@@ -101,10 +104,11 @@ format: setup ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Jupyter refuses to start as root (containers, WSL) unless told; only then is it told.
 notebooks: setup ## Open the notebooks in Jupyter Lab
-	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
+lock: ## Re-resolve requirements.lock from pyproject.toml (network)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
 
 bench: setup ## Time the pipeline, monitor, API and scale-out scoring; score feature candidates
@@ -115,6 +119,17 @@ bench: setup ## Time the pipeline, monitor, API and scale-out scoring; score fea
 	$(BIN)/python -m benchmarks.monitoring.bench
 	$(MAKE) bench-serving
 
-clean: ## Remove generated data, reports, stores and caches (keeps .venv)
+clean: ## Remove data, reports, stores and caches (keeps .venv)
 	rm -rf data/raw data/interim data/processed models reports .mlflow .prefect .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+
+# After a class: experiments change params.yaml and dvc.lock (dvc exp run applies its result
+# to the workspace), `dvc plots show` writes dvc_plots/, the service logs to data/predictions/.
+reset: setup ## Undo a class: params, dvc.lock, experiments, outputs
+	git reset -q -- params.yaml dvc.lock
+	git checkout HEAD -- params.yaml
+	if git cat-file -e HEAD:dvc.lock 2>/dev/null; then git checkout HEAD -- dvc.lock; else rm -f dvc.lock; fi
+	$(BIN)/dvc queue remove --all -q
+	$(BIN)/dvc exp remove --all-commits -q
+	rm -rf dvc_plots data/predictions
+	$(MAKE) --no-print-directory clean

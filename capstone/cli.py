@@ -5,6 +5,7 @@ Each command imports what it needs when it runs, so ``labs --help`` stays fast.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -259,6 +260,9 @@ def monitor(
         bool, typer.Option(help=f"Exit {ALERT_EXIT} if a feature or the score drifted")
     ] = False,
     fail_on_alert: Annotated[bool, typer.Option(help=f"Exit {ALERT_EXIT} on any alert")] = False,
+    table: Annotated[
+        bool, typer.Option("--table", help="Without a file: one row per month, not JSON")
+    ] = False,
 ) -> None:
     """Check data for drift against the training data; print JSON.
 
@@ -274,7 +278,10 @@ def monitor(
         summary = paths.REPORTS / "monitoring" / "summary.json"
         if not summary.is_file():
             raise fail(f"{summary} not found; run `dvc repro monitor`, or give --current PATH")
-        typer.echo(summary.read_text().rstrip())
+        if table:
+            console.print(replay_table(json.loads(summary.read_text())))
+        else:
+            typer.echo(summary.read_text().rstrip())
         return
     if workspace is not None and out is None:
         raise fail("--workspace needs --out (the folder the reports are written to)")
@@ -291,6 +298,19 @@ def monitor(
         why = [r for r in entry.get("reasons", []) if r.split(":")[0] in fired]
         console.print(f"[bold red]alert:[/] {escape('; '.join(why or fired))}")
         raise typer.Exit(code=ALERT_EXIT)
+
+
+def replay_table(entries: list[dict]) -> Table:
+    """The replay's decisions, one row per month: narrow enough for an 80-column terminal."""
+    table = Table(title="Monitoring replay (reports/monitoring/summary.json)")
+    for col in ("month", "alerts", "retrained", "promoted"):
+        table.add_column(col)
+    for e in entries:
+        alerts = ", ".join(e.get("alerts") or []) or "-"
+        table.add_row(str(e.get("period", e.get("month", "?"))), alerts,
+                      "yes" if e.get("retrained") else "no",
+                      "yes" if e.get("promoted") else "no")  # fmt: skip
+    return table
 
 
 if __name__ == "__main__":

@@ -83,6 +83,15 @@ def check_environment(pins: dict[str, str], installed: dict[str, str]) -> Findin
     return Finding("environment", "fail", detail, "make setup (re-syncs .venv with the lock)")
 
 
+def check_stage_python(which: Callable[[str], str | None] = shutil.which) -> Finding:
+    """DVC runs each stage's ``python -m ...`` through the shell: it must be this Python."""
+    found = which("python")
+    if found is not None and Path(found).parent == Path(sys.prefix) / "bin":
+        return Finding("stage python", "ok", f"DVC stages run {found}")
+    detail = f"DVC stages would run {found or 'no python'}"
+    return Finding("stage python", "fail", detail, "make setup (installs the start-up hook)")
+
+
 def check_disk(folder: Path = paths.ROOT, min_free_gb: float = MIN_FREE_GB) -> Finding:
     """Enough free disk for the data, the DVC cache, the MLflow store and the reports."""
     free = shutil.disk_usage(folder).free / 1e9
@@ -109,8 +118,9 @@ def check_ports(ports: dict[int, str] = PORTS) -> Finding:
     if not busy:
         return Finding("ports", "ok", "free: " + ", ".join(str(p) for p in ports))
     return Finding("ports", "warn", "in use: " + ", ".join(busy),
-                   "stop the program on it, or choose another: PORT=8001 make serve, "
-                   "mlflow ui --port 5001")  # fmt: skip
+                   "stop the program on it, or choose another: PORT=8001 make serve; "
+                   ".venv/bin/mlflow ui --backend-store-uri sqlite:///.mlflow/mlflow.db "
+                   "--port 5001")  # fmt: skip
 
 
 def engine_answers(engine: str) -> bool:
@@ -145,7 +155,7 @@ def check_git(which: Callable[[str], str | None] = shutil.which) -> Finding:
                            cwd=paths.ROOT, check=False).stdout.strip()  # fmt: skip
     if not email:
         fix = 'git config user.email "you@example.org"; git config user.name "You"'
-        return Finding("git", "warn", "no git user.email: `dvc exp run` cannot commit", fix)
+        return Finding("git", "warn", "no git user.email: experiments get a made-up author", fix)
     return Finding("git", "ok", f"identity {email}")
 
 
@@ -164,6 +174,7 @@ def run_all() -> list[Finding]:
     return [
         check_python(),
         check_environment(locked_pins(), installed_versions()),
+        check_stage_python(),
         check_disk(),
         check_ports(),
         check_git(),

@@ -84,11 +84,13 @@ def summary_table(reports: Path) -> Table:
     return table
 
 
-WHERE_TO_LOOK = """[bold]Where to look[/]
-  the report site      reports/index.html  (every section below on one page)
-  metrics and params   .venv/bin/dvc metrics show ; .venv/bin/dvc params diff
-  plots (HTML)         .venv/bin/dvc plots show  (then open dvc_plots/index.html)
-  the pipeline graph   .venv/bin/dvc dag
-  experiments (UI)     .venv/bin/mlflow ui --backend-store-uri sqlite:///.mlflow/mlflow.db
-  the model            labs model     serve it: make serve (docs at http://127.0.0.1:8000/docs)
-  monitoring           labs monitor   reports/monitoring/<month>/*.html (Evidently)"""
+WHERE_TO_LOOK = """[bold]Where to look[/] (from the repository root, as typed)
+  reports/index.html: every result on one page, no server needed
+  metrics, one a line:
+    .venv/bin/dvc metrics diff --all --no-path --targets reports/metrics.json
+  params:   .venv/bin/dvc params diff
+  plots:    .venv/bin/dvc plots show   (then open dvc_plots/index.html)
+  graph:    .venv/bin/dvc dag
+  runs:     .venv/bin/mlflow ui --backend-store-uri sqlite:///.mlflow/mlflow.db
+  model:    .venv/bin/labs model   (serve it: make serve)
+  monitor:  .venv/bin/labs monitor --table   (Evidently: reports/monitoring/)"""

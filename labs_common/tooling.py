@@ -11,15 +11,11 @@ from __future__ import annotations
 import os
 
 from labs_common import paths
+from labs_common.activate import QUIET_ENV
 
 OFFLINE_ENV = {
-    "MLFLOW_DISABLE_TELEMETRY": "true",
+    **QUIET_ENV,
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
-    "DO_NOT_TRACK": "true",
-    "DVC_NO_ANALYTICS": "1",
-    "DVC_STUDIO_OFFLINE": "1",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "EVIDENTLY_DISABLE_TELEMETRY": "1",
     # Prefect starts a temporary local server when no API URL is set; keep it quiet.
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",

@@ -238,6 +238,11 @@ def _summarise(cases: pd.DataFrame, schema: pa.DataFrameSchema, severity: str) -
     cases["column"] = column.fillna(cases["schema_context"]).astype(str)
     cases["check"] = cases["check"].astype(str)
     cases.loc[unique, "failure_case"] = "duplicate key"
+    # A rule that raised (text in a number column) comes back as one case holding the
+    # exception's repr: say that the rule could not run, and why, instead.
+    raised = cases["index"].isna() & cases["failure_case"].astype(str).str.match(r"\w+Error\(")
+    reason = cases.loc[raised, "failure_case"].astype(str).str.extract(r"^\w+\(([\"'])(.*)\1\)$")
+    cases.loc[raised, "failure_case"] = "rule not run: " + reason[1]
     out = (
         cases.groupby(["column", "check"], sort=False)
         .agg(

@@ -73,15 +73,22 @@ def score_parts(pipeline: object, parts: dict[str, pd.DataFrame]) -> pd.DataFram
 
 def log_model(pipeline: object, example: pd.DataFrame) -> mlflow.models.model.ModelInfo:
     """Log the fitted pipeline (skops format) with its signature and an input example."""
-    signature = infer_signature(example, pipeline.predict_proba(example)[:, 1])
-    return mlflow.sklearn.log_model(
-        pipeline,
-        name="model",
-        signature=signature,
-        input_example=example,
-        skops_trusted_types=TRUSTED_TYPES,
-        pip_requirements=_requirements(),
-    )
+    import warnings
+
+    with warnings.catch_warnings():
+        # MLflow hints, on every run, that integer columns cannot hold missing values. The
+        # schedule's integer columns (date, times, flight number) are never missing: the
+        # contract and the service's request schema both require them.
+        warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer")
+        signature = infer_signature(example, pipeline.predict_proba(example)[:, 1])
+        return mlflow.sklearn.log_model(
+            pipeline,
+            name="model",
+            signature=signature,
+            input_example=example,
+            skops_trusted_types=TRUSTED_TYPES,
+            pip_requirements=_requirements(),
+        )
 
 
 def _requirements() -> list[str]:

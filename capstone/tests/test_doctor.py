@@ -100,3 +100,10 @@ def test_labs_doctor_prints_every_check_and_fails_on_a_failed_one(
     monkeypatch.setattr(doctor, "check_python", lambda: old_python)
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 1 and "fix these first: python" in result.output
+
+
+def test_check_stage_python_wants_this_environment_first_on_path() -> None:
+    mine = str(Path(doctor.sys.prefix) / "bin" / "python")
+    assert doctor.check_stage_python(lambda _: mine).status == "ok"
+    assert doctor.check_stage_python(lambda _: "/usr/bin/python").status == "fail"
+    assert doctor.check_stage_python(lambda _: None).detail == "DVC stages would run no python"

@@ -122,3 +122,12 @@ def test_summary_clean_table_says_so(raw_tables: dict[str, pd.DataFrame]) -> Non
     assert check_table(raw_tables["airlines"], "airlines").summary() == (
         "airlines: all 16 rows meet the contract"
     )
+
+
+def test_summary_says_a_rule_could_not_run_on_text(flights_sample: pd.DataFrame) -> None:
+    bad = flights_sample.copy()
+    bad["dep_time"] = bad["dep_time"].astype(object)
+    bad.loc[bad.index[:3], "dep_time"] = "abc"
+    summary = check_table(bad, "flights").summary()
+    assert "rule not run: '>=' not supported" in summary
+    assert "TypeError(" not in summary
