@@ -220,6 +220,16 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     "make clean": Walk(),
     "git status": Walk(),
     # Not typed by the walk.
+    "LABS_CHECK_SEED=<seed> .venv/bin/labs check 4": PLACEHOLDER,
+    ".venv/bin/labs check 4 > out.txt": Skip(
+        "the same check redirected; tests/test_exercises.py checks the table goes to stdout"
+    ),
+    ".venv/bin/labs project new ~/my-flights": Skip(
+        "creates a project outside the course; capstone/tests/test_project.py runs it"
+    ),
+    ".venv/bin/labs check N --project ~/my-flights": PLACEHOLDER,
+    ".venv/bin/labs project solve DIR --upto N": PLACEHOLDER,
+    "git add": NAME,
     "make test": Skip("the whole suite, which contains this test; CI runs it (.ci/run)"),
     "make test-fast": Skip("the fast suite (minutes); CI runs every one of its tests"),
     "make bench": Skip("benchmarks take many minutes; their results are checked by tests"),
