@@ -1,0 +1,84 @@
+"""Cost and threshold rules at their boundary: a probability equal to the threshold is flagged.
+
+Expected counts and costs are written out by hand for a handful of flights, so a cut
+moved from ``>=`` to ``>`` or a cost swapped between the two kinds of mistake shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labs_common.config import CostParams
+from module05_business.cost import cost_at_threshold, count_outcomes, trivial_costs
+from module05_business.threshold import (
+    adjust_to_prior,
+    grid_threshold,
+    prior_shift_threshold,
+    theoretic_threshold,
+)
+
+COSTS = CostParams(missed_delay=4.0, false_alert=1.0)
+#: Two late and two on-time flights, scored around the cut 0.2.
+Y = [1, 0, 1, 0]
+P = [0.2, 0.2, np.nextafter(0.2, 0), np.nextafter(0.2, 1)]
+
+
+def test_count_outcomes_flags_a_probability_equal_to_the_threshold() -> None:
+    counts = count_outcomes(Y, P, [0.2])
+    assert {k: v.tolist() for k, v in counts.items()} == {
+        "tp": [1], "fp": [2], "tn": [0], "fn": [1],
+    }  # fmt: skip
+
+
+def test_cost_at_threshold_counts_each_mistake_at_its_own_price() -> None:
+    # One missed delay (4) and two false alerts (1 each) over four flights.
+    assert cost_at_threshold(Y, P, 0.2, COSTS) == pytest.approx(6 / 4)
+    # Just above the cut: both 0.2 flights are no longer flagged -> two misses, one alert.
+    assert cost_at_threshold(Y, P, np.nextafter(0.2, 1), COSTS) == pytest.approx(9 / 4)
+    swapped = CostParams(missed_delay=1.0, false_alert=4.0)
+    assert cost_at_threshold(Y, P, 0.2, swapped) == pytest.approx(9 / 4)
+
+
+def test_theoretic_threshold_is_false_alert_over_the_sum() -> None:
+    assert theoretic_threshold(COSTS) == 0.2
+    assert theoretic_threshold(CostParams(missed_delay=1.0, false_alert=3.0)) == 0.75
+
+
+def test_grid_threshold_picks_the_cheapest_cut_and_the_first_of_ties() -> None:
+    y, proba = [0, 0, 1, 1], [0.1, 0.3, 0.6, 0.9]
+    assert grid_threshold(y, proba, COSTS, grid=[0.05, 0.35, 0.5, 0.95]) == 0.35
+    assert grid_threshold(y, proba, COSTS, grid=[0.5, 0.35]) == 0.5, "ties: first in the grid"
+
+
+@pytest.mark.parametrize(
+    ("target", "direction"),
+    [(0.4, "lower"), (0.2, "same"), (0.1, "higher")],
+    ids=["more-late-flights", "no-shift", "fewer-late-flights"],
+)
+def test_prior_shift_threshold_moves_against_the_late_rate(target: float, direction: str) -> None:
+    base = theoretic_threshold(COSTS)
+    moved = prior_shift_threshold(COSTS, source_prior=0.2, target_prior=target)
+    expected = {"lower": moved < base, "same": moved == pytest.approx(base), "higher": moved > base}
+    assert expected[direction], (target, moved, base)
+    # Flagging at the moved cut on raw scores = flagging at the theoretic cut after correction.
+    corrected = adjust_to_prior([moved], 0.2, target)[0]
+    assert corrected == pytest.approx(base)
+
+
+@pytest.mark.parametrize(("source", "target"), [(0.2, 0.4), (0.4, 0.2)], ids=["rise", "fall"])
+def test_adjust_to_prior_follows_the_direction_of_the_shift(source: float, target: float) -> None:
+    p = np.array([0.1, 0.5, 0.9])
+    adjusted = adjust_to_prior(p, source, target)
+    assert (adjusted > p).all() if target > source else (adjusted < p).all()
+    np.testing.assert_allclose(adjust_to_prior(adjusted, target, source), p)
+
+
+@pytest.mark.parametrize("prior", [0.0, 1.0, -0.1], ids=["zero", "one", "negative"])
+def test_adjust_to_prior_refuses_a_prior_outside_zero_one(prior: float) -> None:
+    with pytest.raises(ValueError, match="prior"):
+        adjust_to_prior([0.5], prior, 0.3)
+
+
+def test_trivial_costs_with_no_flights_cost_nothing_to_skip() -> None:
+    assert trivial_costs([], COSTS) == {"flag_none": 0.0, "flag_all": 1.0}
