@@ -244,3 +244,35 @@ def test_psi_is_nan_when_a_side_is_empty_or_only_infinite() -> None:
     assert math.isnan(psi(pd.Series([], dtype=float), full, categorical=False))
     assert math.isnan(psi(full, pd.Series([np.inf, -np.inf, np.nan]), categorical=False))
     assert psi(full, full, categorical=False) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_decide_every_reason_says_what_fired_and_by_how_much() -> None:
+    """A month that breaks every rule: each reason is the sentence a person will read."""
+    month = {
+        **QUIET,
+        "drift_share": 0.5,
+        "drifted_features": ["temp", "wind_speed"],
+        "prediction_drift": True,
+        "prediction_psi": 0.3,
+        "missing_features": ["plane_age", "wind_gust"],
+        "label_rate": 0.45,
+        "reference_label_rate": 0.25,
+        "label_shift": 0.2,
+        "mean_score": 0.25,
+        "calibration_gap": -0.2,
+        "calibration_error": 0.2,
+        "roc_auc": 0.6,
+    }
+    out = decide(month, P)
+    assert out["reasons"] == [
+        "data_drift: 50% of features drifted (max 25%)",
+        "feature_drift: drifted: temp, wind_speed",
+        "prediction_drift: score PSI 0.300 >= 0.100",
+        "missing_values: missing share rose beyond its limit: plane_age, wind_gust",
+        "label_shift: late rate 0.450 vs reference 0.250",
+        "calibration: mean score 0.250 vs late rate 0.450 (gap -0.200, max 0.0625); "
+        "calibration error 0.200 (max 0.125)",
+        "quality: ROC AUC 0.600 < floor 0.6875",
+    ]
+    assert out["alerts"] == [r.split(":")[0] for r in out["reasons"]]
+    assert out["retrain"] is True

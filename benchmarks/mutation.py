@@ -1,0 +1,185 @@
+"""Mutation score of the code that makes decisions: do the fast tests fail when it is wrong?
+
+Run with ``make mutate``. mutmut (configured in ``[tool.mutmut]`` of pyproject.toml) copies
+the packages into ``mutants/`` and injects one small bug at a time (``>`` for ``>=``, a
+constant nudged, a string emptied, an argument dropped); each mutant runs against the fast
+tests that cover its function. A mutant the tests catch is *killed*; one they miss
+*survived*. Every survivor must be explained in ``SURVIVORS`` below (an equivalent mutant,
+one that cannot change behaviour, is a fine reason), or the run fails.
+
+The targets are the functions where a small bug changes a decision: the label rule, the
+data contract, cost and threshold, drift statistics and rules, the register gates, the
+predictor and the prediction-log writer. Code that only the slow tier reaches (MLflow
+loading, the register stage's I/O) is left out and named in ``LEFT_OUT``.
+
+The machine is shared, so the modules run one after another, each in one worker with a
+time bound (``--max-children 1``, ``LIMIT_SECONDS``). Results: benchmarks/results/mutation.*
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import save_results
+from labs_common import paths
+
+RESULTS = paths.ROOT / "benchmarks" / "results"
+MUTANTS = paths.ROOT / "mutants"
+LIMIT_SECONDS = 3600
+GOAL = 0.90
+
+#: module -> mutant-name patterns (mutmut names ``pkg.mod.x_func__mutmut_N`` and, for a
+#: method, ``pkg.mod.xǁClassǁmethod__mutmut_N``).
+TARGETS: dict[str, list[str]] = {
+    "module04_ml_fundamentals.features": ["x_add_label__mutmut_*"],
+    "module01_intro.contract": ["*"],
+    "module05_business.cost": ["*"],
+    "module05_business.threshold": ["*"],
+    "module05_business.slices": ["x_max_slice_gap__*", "x_slice_report__*",
+                                 "x_metrics_for_group__*", "x_slice_metrics__*"],  # fmt: skip
+    "module09_monitoring.drift": ["*"],
+    "module09_monitoring.rules": ["*"],
+    "module09_monitoring.monitor": ["x_drift_stats__*", "x_label_stats__*"],
+    "module08_deployment.register": ["x_decide__*"],
+    "module06_lifecycle.predictor": ["xǁPredictorǁ*", "xǁModelInfoǁ*", "x__tag_threshold__*",
+                                     "x__report_threshold__*"],  # fmt: skip
+    "module08_deployment.service.log_writer": ["*"],
+}
+
+LEFT_OUT = {
+    "module04_ml_fundamentals.features": "only add_label (the label rule); the feature "
+    "transformer is being changed on another branch and has its own tests",
+    "module05_business.slices": "rates_by_group and the plots' helpers: reported, not gated",
+    "module09_monitoring.monitor": "monitor_month and the report writers need a fitted "
+    "world (slow tier); drift_stats and label_stats are the decisions",
+    "module08_deployment.register": "register/champion_auc_on/main call MLflow (slow tier)",
+    "module06_lifecycle.predictor": "load_predictor/load_from_registry/load_from_dir "
+    "load MLflow models (slow tier)",
+}
+
+#: Survivors kept on purpose, each with the reason no test should (or can) kill it.
+SURVIVORS: dict[str, str] = {}
+
+KILLED = {"killed", "caught by type check", "timeout", "segfault"}
+
+
+def _run_module(module: str, patterns: list[str]) -> float:
+    """Run mutmut on ``module``'s mutants; return the wall time in seconds."""
+    names = [f"{module}.{p}" for p in patterns]
+    start = time.perf_counter()
+    subprocess.run(
+        ["timeout", str(LIMIT_SECONDS), sys.executable, "-m", "mutmut", "run",
+         "--max-children", "1", *names],
+        cwd=paths.ROOT, check=False, stdout=subprocess.DEVNULL, env=os.environ | {"CI": "1"},
+    )  # fmt: skip
+    return round(time.perf_counter() - start, 1)
+
+
+def _statuses(module: str, patterns: list[str]) -> dict[str, str]:
+    """Each selected mutant's status, read from mutmut's ``.meta`` file of the module."""
+    from fnmatch import fnmatch
+
+    from mutmut.stats import status_by_exit_code
+
+    meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    return {
+        name: status_by_exit_code[code]
+        for name, code in sorted(codes.items())
+        if any(fnmatch(name, f"{module}.{p}") for p in patterns)
+    }
+
+
+def _diff(name: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=paths.ROOT,
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    lines = [ln for ln in out.stdout.splitlines()
+             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]  # fmt: skip
+    return "\n".join(lines)
+
+
+def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) -> dict:
+    """Counts per module and overall, and every survivor with its reason."""
+    modules, survivors = {}, []
+    for module, by_name in statuses.items():
+        counts = {s: sum(1 for v in by_name.values() if v == s) for s in set(by_name.values())}
+        killed = sum(n for s, n in counts.items() if s in KILLED)
+        alive = [n for n, s in by_name.items() if s not in KILLED]
+        modules[module] = {"mutants": len(by_name), "killed": killed, "survived": len(alive),
+                           "score": round(killed / len(by_name), 4) if by_name else None,
+                           "statuses": counts, "seconds": seconds.get(module)}  # fmt: skip
+        for name in alive:
+            survivors.append({"mutant": name, "status": by_name[name], "diff": _diff(name),
+                              "reason": SURVIVORS.get(name, "UNEXPLAINED")})  # fmt: skip
+    total = sum(m["mutants"] for m in modules.values())
+    killed = sum(m["killed"] for m in modules.values())
+    return {
+        "tool": "mutmut " + _version(),
+        "test_command": "the fast tests of [tool.mutmut] pytest_add_cli_args_test_selection "
+        "(-m 'not slow'), only those covering each mutant's function",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work: "
+        "times are under load)",
+        "modules": modules,
+        "left_out": LEFT_OUT,
+        "mutants": total,
+        "killed": killed,
+        "survived": total - killed,
+        "score": round(killed / total, 4) if total else None,
+        "goal": GOAL,
+        "seconds": round(sum(v for v in seconds.values() if v), 1),
+        "survivors": survivors,
+    }
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("mutmut")
+
+
+def markdown(result: dict) -> str:
+    rows = "\n".join(
+        f"| `{m}` | {r['mutants']} | {r['killed']} | {r['survived']} | {r['score']:.1%} | "
+        f"{r['seconds'] if r['seconds'] is not None else '-'} |"
+        for m, r in result["modules"].items()
+    )
+    survivors = "\n".join(
+        f"- `{s['mutant']}` ({s['status']}): {s['reason']}" for s in result["survivors"]
+    )
+    return (
+        f"# Mutation score ({result['tool']})\n\n"
+        f"{result['killed']} of {result['mutants']} mutants killed: **{result['score']:.1%}** "
+        f"(goal {result['goal']:.0%}); {result['seconds']} s of mutation runs, one module "
+        f"at a time, one worker, on {result['machine']}.\n\n"
+        "| module | mutants | killed | survived | score | seconds |\n"
+        "|---|---:|---:|---:|---:|---:|\n"
+        f"{rows}\n\n## Survivors and why they are kept\n\n{survivors or 'None.'}\n"
+    )
+
+
+def main(modules: list[str] | None = None) -> dict:
+    """Run the chosen modules (all by default), then report on every target module."""
+    seconds: dict[str, float] = {}
+    previous = RESULTS / "mutation.json"
+    if previous.exists():  # keep the timings of modules not re-run this time
+        old = json.loads(previous.read_text())["modules"]
+        seconds = {m: r.get("seconds") for m, r in old.items()}
+    for module in modules or TARGETS:
+        seconds[module] = _run_module(module, TARGETS[module])
+    statuses = {m: _statuses(m, p) for m, p in TARGETS.items()}
+    result = summarise(statuses, seconds)
+    save_results(result, markdown(result), RESULTS / "mutation")
+    unexplained = [s["mutant"] for s in result["survivors"] if s["reason"] == "UNEXPLAINED"]
+    if unexplained:
+        raise SystemExit(f"{len(unexplained)} survivor(s) without a reason: {unexplained}")
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or None)
