@@ -47,3 +47,18 @@ def test_add_label_keeps_columns_and_does_not_touch_the_input() -> None:
     assert labelled["carrier"].tolist() == ["AA", "DL"]
     assert labelled.index.tolist() == [0, 1]
     assert LABEL not in flights and len(flights) == 3
+
+
+def test_add_label_drops_only_flights_without_an_arrival_delay() -> None:
+    """Other gaps (no tail number, no departure time recorded) do not remove a flight."""
+    flights = pd.DataFrame(
+        {
+            "arr_delay": [20.0, 5.0, None],
+            "tailnum": [None, "N14228", "N24211"],
+            "dep_time": [None, 517.0, None],
+        }
+    )
+    labelled = add_label(flights, 15)
+    assert labelled[LABEL].tolist() == [1, 0]
+    assert list(labelled.columns) == ["arr_delay", "tailnum", "dep_time", LABEL]
+    assert labelled.index.tolist() == [0, 1]
