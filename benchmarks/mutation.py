@@ -24,7 +24,6 @@ import platform
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from benchmarks import save_results
 from labs_common import paths
@@ -41,14 +40,22 @@ TARGETS: dict[str, list[str]] = {
     "module01_intro.contract": ["*"],
     "module05_business.cost": ["*"],
     "module05_business.threshold": ["*"],
-    "module05_business.slices": ["x_max_slice_gap__*", "x_slice_report__*",
-                                 "x_metrics_for_group__*", "x_slice_metrics__*"],  # fmt: skip
+    "module05_business.slices": [
+        "x_max_slice_gap__*",
+        "x_slice_report__*",
+        "x_metrics_for_group__*",
+        "x_slice_metrics__*",
+    ],
     "module09_monitoring.drift": ["*"],
     "module09_monitoring.rules": ["*"],
     "module09_monitoring.monitor": ["x_drift_stats__*", "x_label_stats__*"],
     "module08_deployment.register": ["x_decide__*"],
-    "module06_lifecycle.predictor": ["xǁPredictorǁ*", "xǁModelInfoǁ*", "x__tag_threshold__*",
-                                     "x__report_threshold__*"],  # fmt: skip
+    "module06_lifecycle.predictor": [
+        "xǁPredictorǁ*",
+        "xǁModelInfoǁ*",
+        "x__tag_threshold__*",
+        "x__report_threshold__*",
+    ],
     "module08_deployment.service.log_writer": ["*"],
 }
 
@@ -69,15 +76,27 @@ SURVIVORS: dict[str, str] = {}
 KILLED = {"killed", "caught by type check", "timeout", "segfault"}
 
 
-def _run_module(module: str, patterns: list[str]) -> float:
-    """Run mutmut on ``module``'s mutants; return the wall time in seconds."""
-    names = [f"{module}.{p}" for p in patterns]
+def _run_module(module: str, patterns: list[str], only: list[str] | None = None) -> float:
+    """Run mutmut on ``module``'s mutants (or only the names in ``only``); return seconds."""
+    names = only or [f"{module}.{p}" for p in patterns]
     start = time.perf_counter()
     subprocess.run(
-        ["timeout", str(LIMIT_SECONDS), sys.executable, "-m", "mutmut", "run",
-         "--max-children", "1", *names],
-        cwd=paths.ROOT, check=False, stdout=subprocess.DEVNULL, env=os.environ | {"CI": "1"},
-    )  # fmt: skip
+        [
+            "timeout",
+            str(LIMIT_SECONDS),
+            sys.executable,
+            "-m",
+            "mutmut",
+            "run",
+            "--max-children",
+            "1",
+            *names,
+        ],
+        cwd=paths.ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        env=os.environ | {"CI": "1"},
+    )
     return round(time.perf_counter() - start, 1)
 
 
@@ -97,10 +116,16 @@ def _statuses(module: str, patterns: list[str]) -> dict[str, str]:
 
 
 def _diff(name: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=paths.ROOT,
-                         capture_output=True, text=True, check=False)  # fmt: skip
-    lines = [ln for ln in out.stdout.splitlines()
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [
+        ln for ln in out.stdout.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
+    ]
     return "\n".join(lines)
 
 
@@ -111,12 +136,23 @@ def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) ->
         counts = {s: sum(1 for v in by_name.values() if v == s) for s in set(by_name.values())}
         killed = sum(n for s, n in counts.items() if s in KILLED)
         alive = [n for n, s in by_name.items() if s not in KILLED]
-        modules[module] = {"mutants": len(by_name), "killed": killed, "survived": len(alive),
-                           "score": round(killed / len(by_name), 4) if by_name else None,
-                           "statuses": counts, "seconds": seconds.get(module)}  # fmt: skip
+        modules[module] = {
+            "mutants": len(by_name),
+            "killed": killed,
+            "survived": len(alive),
+            "score": round(killed / len(by_name), 4) if by_name else None,
+            "statuses": counts,
+            "seconds": seconds.get(module),
+        }
         for name in alive:
-            survivors.append({"mutant": name, "status": by_name[name], "diff": _diff(name),
-                              "reason": SURVIVORS.get(name, "UNEXPLAINED")})  # fmt: skip
+            survivors.append(
+                {
+                    "mutant": name,
+                    "status": by_name[name],
+                    "diff": _diff(name),
+                    "reason": SURVIVORS.get(name, "UNEXPLAINED"),
+                }
+            )
     total = sum(m["mutants"] for m in modules.values())
     killed = sum(m["killed"] for m in modules.values())
     return {
@@ -163,14 +199,23 @@ def markdown(result: dict) -> str:
     )
 
 
-def main(modules: list[str] | None = None) -> dict:
-    """Run the chosen modules (all by default), then report on every target module."""
+def main(modules: list[str] | None = None, survivors_only: bool = False) -> dict:
+    """Run the chosen modules (all by default), then report on every target module.
+
+    ``survivors_only`` re-runs only the mutants that survived the last run (after adding
+    tests to kill them); the other results and the full runs' timings are kept.
+    """
     seconds: dict[str, float] = {}
     previous = RESULTS / "mutation.json"
     if previous.exists():  # keep the timings of modules not re-run this time
         old = json.loads(previous.read_text())["modules"]
         seconds = {m: r.get("seconds") for m, r in old.items()}
     for module in modules or TARGETS:
+        if survivors_only:
+            alive = [n for n, s in _statuses(module, TARGETS[module]).items() if s not in KILLED]
+            if alive:
+                _run_module(module, TARGETS[module], only=alive)
+            continue
         seconds[module] = _run_module(module, TARGETS[module])
     statuses = {m: _statuses(m, p) for m, p in TARGETS.items()}
     result = summarise(statuses, seconds)
@@ -182,4 +227,5 @@ def main(modules: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or None)
+    args = sys.argv[1:]
+    main([a for a in args if not a.startswith("--")] or None, "--survivors" in args)
