@@ -7,13 +7,25 @@ what every caller relies on (the probability is the probability of *late*, decis
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from labs_common.config import load_params
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
-from module06_lifecycle.predictor import OUTPUT_COLUMNS, ModelInfo, Predictor
+from module05_business.threshold import theoretic_threshold
+from module06_lifecycle.predictor import (
+    OUTPUT_COLUMNS,
+    ModelInfo,
+    ModelNotFoundError,
+    Predictor,
+    _report_threshold,
+    _tag_threshold,
+)
 from module06_lifecycle.schemas import ScheduleError
 
 
@@ -95,3 +107,29 @@ def test_predictor_threshold_is_the_model_info_threshold(
     predictor = _predictor(tiny_pipeline[0], threshold=0.375)
     assert predictor.threshold == 0.375
     assert predictor.info.as_dict()["version"] == "7"
+
+
+def test_tag_threshold_reads_the_registered_tag_or_says_how_to_register() -> None:
+    assert _tag_threshold({"threshold": "0.3125"}, "m") == 0.3125
+    for tags in ({}, {"threshold": ""}):
+        with pytest.raises(ModelNotFoundError, match=r"model 'm' has no 'threshold' tag; register"):
+            _tag_threshold(tags, "m")
+
+
+def test_report_threshold_reads_metrics_or_falls_back_to_the_cost_model(tmp_path: Path) -> None:
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"threshold": 0.3, "threshold_rule": "validation_grid"}))
+    assert _report_threshold(metrics) == ("validation_grid", 0.3)
+    metrics.write_text(json.dumps({"threshold": "0.4"}))
+    assert _report_threshold(metrics) == ("reports", 0.4)
+    expected = theoretic_threshold(load_params().cost)
+    assert _report_threshold(tmp_path / "absent.json") == ("theoretic", expected)
+
+
+def test_model_info_as_dict_has_every_field_with_its_value() -> None:
+    info = ModelInfo("m", "1", None, "src", 0.2, "rule", train_md5="abc", run_id="r")
+    assert info.as_dict() == {
+        "name": "m", "version": "1", "alias": None, "source": "src", "threshold": 0.2,
+        "threshold_rule": "rule", "train_md5": "abc", "git_commit": None, "test_roc_auc": None,
+        "run_id": "r",
+    }  # fmt: skip

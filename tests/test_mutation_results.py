@@ -1,0 +1,49 @@
+"""The committed mutation score says what it measured (``make mutate`` writes it).
+
+The run itself takes most of an hour and is not part of CI; these checks keep its results
+file honest: the counts add up, every target module is there, every survivor carries a
+reason, and the score meets the goal the issue set.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import mutation
+from labs_common import paths
+
+RESULTS = paths.ROOT / "benchmarks" / "results" / "mutation.json"
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    return json.loads(RESULTS.read_text())
+
+
+def test_mutation_results_cover_every_target_module(result: dict) -> None:
+    assert set(result["modules"]) == set(mutation.TARGETS)
+    assert all(m["mutants"] > 0 for m in result["modules"].values())
+
+
+def test_mutation_counts_add_up(result: dict) -> None:
+    for name, module in result["modules"].items():
+        assert module["killed"] + module["survived"] == module["mutants"], name
+        assert module["score"] == round(module["killed"] / module["mutants"], 4), name
+    assert result["mutants"] == sum(m["mutants"] for m in result["modules"].values())
+    assert result["killed"] == sum(m["killed"] for m in result["modules"].values())
+    assert result["score"] == round(result["killed"] / result["mutants"], 4)
+    assert len(result["survivors"]) == result["survived"]
+
+
+def test_every_survivor_is_explained_and_the_goal_is_met(result: dict) -> None:
+    unexplained = [s["mutant"] for s in result["survivors"] if s["reason"] == "UNEXPLAINED"]
+    assert unexplained == []
+    assert all(s["mutant"] in mutation.SURVIVORS for s in result["survivors"])
+    assert result["score"] >= result["goal"] == mutation.GOAL
+
+
+def test_mutation_markdown_shows_the_same_figures(result: dict) -> None:
+    text = RESULTS.with_suffix(".md").read_text()
+    assert mutation.markdown(result) == text
