@@ -276,3 +276,30 @@ def test_decide_every_reason_says_what_fired_and_by_how_much() -> None:
     ]
     assert out["alerts"] == [r.split(":")[0] for r in out["reasons"]]
     assert out["retrain"] is True
+
+
+LABEL_KEYS = ("label_rate", "label_shift", "calibration_gap", "calibration_error", "roc_auc",
+              "brier", "log_loss")  # fmt: skip
+
+
+@pytest.mark.parametrize("labels", [None, pd.Series([np.nan] * 6)], ids=["none", "all-missing"])
+def test_label_stats_without_labels_returns_every_key_empty(labels: pd.Series | None) -> None:
+    scores = pd.Series([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    out = label_stats(labels, scores, 0.3, MonitorParams(min_labelled_rows=1))
+    assert out == {
+        "labelled_rows": 0,
+        "reference_label_rate": 0.3,
+        **dict.fromkeys(LABEL_KEYS),
+        "quality_report": "skipped: 0 labelled rows (< 1)",
+    }
+
+
+def test_label_stats_with_labels_fills_every_key() -> None:
+    labels = pd.Series([1.0, 0.0, 0.0, 1.0, np.nan, 0.0])
+    scores = pd.Series([0.8, 0.1, 0.3, 0.6, 0.9, 0.2])
+    out = label_stats(labels, scores, None, MonitorParams(min_labelled_rows=5))
+    assert set(out) == {"labelled_rows", "reference_label_rate", *LABEL_KEYS, "quality_report"}
+    assert out["labelled_rows"] == 5 and out["reference_label_rate"] is None
+    assert out["label_shift"] is None, "no reference rate, no shift"
+    assert out["label_rate"] == pytest.approx(0.4) and out["roc_auc"] == 1.0
+    assert out["calibration_gap"] == pytest.approx(0.4 - 0.4)
