@@ -82,3 +82,13 @@ def test_adjust_to_prior_refuses_a_prior_outside_zero_one(prior: float) -> None:
 
 def test_trivial_costs_with_no_flights_cost_nothing_to_skip() -> None:
     assert trivial_costs([], COSTS) == {"flag_none": 0.0, "flag_all": 1.0}
+
+
+def test_cost_per_flight_of_a_single_flight_is_its_whole_cost() -> None:
+    assert cost_at_threshold([1], [0.1], 0.5, COSTS) == 4.0, "one missed delay, one flight"
+    assert cost_at_threshold([0], [0.9], 0.5, COSTS) == 1.0, "one false alert, one flight"
+
+
+def test_trivial_costs_scale_with_each_unit_cost() -> None:
+    costs = CostParams(missed_delay=4.0, false_alert=2.0)
+    assert trivial_costs([0, 0, 0, 1], costs) == {"flag_none": 1.0, "flag_all": 1.5}

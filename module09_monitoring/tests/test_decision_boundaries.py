@@ -303,3 +303,15 @@ def test_label_stats_with_labels_fills_every_key() -> None:
     assert out["label_shift"] is None, "no reference rate, no shift"
     assert out["label_rate"] == pytest.approx(0.4) and out["roc_auc"] == 1.0
     assert out["calibration_gap"] == pytest.approx(0.4 - 0.4)
+
+
+def test_label_stats_uses_the_configured_calibration_bins() -> None:
+    from module09_monitoring.quality import calibration_error
+
+    rng = np.random.default_rng(3)
+    scores = pd.Series(rng.random(600))
+    labels = pd.Series((rng.random(600) < 0.25).astype(float))  # the scores know nothing
+    two = label_stats(labels, scores, 0.3, MonitorParams(min_labelled_rows=1, calibration_bins=2))
+    ten = label_stats(labels, scores, 0.3, MonitorParams(min_labelled_rows=1))
+    assert two["calibration_error"] == pytest.approx(calibration_error(labels, scores, 2))
+    assert two["calibration_error"] != pytest.approx(ten["calibration_error"])
