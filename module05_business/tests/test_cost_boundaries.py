@@ -13,8 +13,11 @@ from labs_common.config import CostParams
 from module05_business.cost import cost_at_threshold, count_outcomes, trivial_costs
 from module05_business.threshold import (
     adjust_to_prior,
+    estimate_prior_em,
     grid_threshold,
+    implied_source_prior,
     prior_shift_threshold,
+    rule_thresholds,
     theoretic_threshold,
 )
 
@@ -92,3 +95,51 @@ def test_cost_per_flight_of_a_single_flight_is_its_whole_cost() -> None:
 def test_trivial_costs_scale_with_each_unit_cost() -> None:
     costs = CostParams(missed_delay=4.0, false_alert=2.0)
     assert trivial_costs([0, 0, 0, 1], costs) == {"flag_none": 1.0, "flag_all": 1.5}
+
+
+@pytest.fixture
+def shifted_scores() -> tuple[np.ndarray, np.ndarray]:
+    """Scores made for a 20% world, labels drawn from a world with odds shifted by +0.7."""
+    rng = np.random.default_rng(5)
+    logit = rng.normal(-1.4, 1.0, 4000)
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(logit + 0.7)))).astype(float)
+    return y, 1 / (1 + np.exp(-logit))
+
+
+def test_implied_source_prior_solves_the_likelihood_equation(
+    shifted_scores: tuple[np.ndarray, np.ndarray],
+) -> None:
+    from scipy.optimize import brentq
+
+    y, proba = shifted_scores
+    logit = np.log(proba) - np.log1p(-proba)
+    shift = brentq(lambda d: np.sum(y - 1 / (1 + np.exp(-(logit + d)))), -5, 5, xtol=1e-14)
+    late = y.mean()
+    expected = 1 / (1 + np.exp(-(np.log(late / (1 - late)) - shift)))
+    assert implied_source_prior(y, proba) == pytest.approx(expected, rel=1e-9)
+    assert 0.5 < shift < 0.9, "the injected shift of +0.7 is found"
+
+
+def test_implied_source_prior_needs_both_classes() -> None:
+    with pytest.raises(ValueError, match=r"the validation late share must be strictly between"):
+        implied_source_prior([0, 0, 0], [0.1, 0.2, 0.3])
+
+
+def test_rule_thresholds_reports_what_each_rule_learned(
+    shifted_scores: tuple[np.ndarray, np.ndarray],
+) -> None:
+    y, proba = shifted_scores
+    out = rule_thresholds(y[:2000], proba[:2000], proba[2000:], COSTS)
+    assert list(out) == ["theoretic", "validation_grid", "prior_shift"]
+    assert out["theoretic"] == {"threshold": 0.2}
+    assert out["validation_grid"] == {"threshold": grid_threshold(y[:2000], proba[:2000], COSTS)}
+    source = implied_source_prior(y[:2000], proba[:2000])
+    estimate = estimate_prior_em(proba[2000:], source)
+    assert out["prior_shift"] == {
+        "threshold": prior_shift_threshold(COSTS, source, estimate.prior),
+        "source_prior": source,
+        "estimated_test_prior": estimate.prior,
+        "em_iterations": estimate.iterations,
+        "em_converged": estimate.converged,
+    }
+    assert estimate.converged and 1 < estimate.iterations < 1000
