@@ -210,13 +210,18 @@ def main(modules: list[str] | None = None, survivors_only: bool = False) -> dict
     if previous.exists():  # keep the timings of modules not re-run this time
         old = json.loads(previous.read_text())["modules"]
         seconds = {m: r.get("seconds") for m, r in old.items()}
-    for module in modules or TARGETS:
-        if survivors_only:
-            alive = [n for n, s in _statuses(module, TARGETS[module]).items() if s not in KILLED]
-            if alive:
-                _run_module(module, TARGETS[module], only=alive)
-            continue
-        seconds[module] = _run_module(module, TARGETS[module])
+    if survivors_only:  # one mutmut run for all of them: its start-up costs minutes
+        alive = [
+            name
+            for module in modules or TARGETS
+            for name, status in _statuses(module, TARGETS[module]).items()
+            if status not in KILLED
+        ]
+        if alive:
+            _run_module("survivors", [], only=alive)
+    else:
+        for module in modules or TARGETS:
+            seconds[module] = _run_module(module, TARGETS[module])
     statuses = {m: _statuses(m, p) for m, p in TARGETS.items()}
     result = summarise(statuses, seconds)
     save_results(result, markdown(result), RESULTS / "mutation")

@@ -143,3 +143,59 @@ def test_rule_thresholds_reports_what_each_rule_learned(
         "em_converged": estimate.converged,
     }
     assert estimate.converged and 1 < estimate.iterations < 1000
+
+
+def _em_by_hand(proba: np.ndarray, source: float, steps: int) -> float:
+    prior = source
+    for _ in range(steps):
+        prior = float(np.mean(adjust_to_prior(proba, source, prior)))
+    return prior
+
+
+def test_estimate_prior_em_gives_up_after_max_iter_and_says_so(
+    shifted_scores: tuple[np.ndarray, np.ndarray],
+) -> None:
+    _, proba = shifted_scores
+    out = estimate_prior_em(proba, 0.2, tol=0.0, max_iter=3)
+    assert (out.iterations, out.converged) == (3, False)
+    assert out.prior == pytest.approx(_em_by_hand(proba, 0.2, 3), rel=1e-12)
+
+
+def test_estimate_prior_em_counts_the_iterations_to_convergence(
+    shifted_scores: tuple[np.ndarray, np.ndarray],
+) -> None:
+    _, proba = shifted_scores
+    out = estimate_prior_em(proba, 0.2, tol=1e-6)
+    assert out.converged
+    # It stopped at the first iteration whose update moved less than tol, not earlier.
+    before, at = (
+        _em_by_hand(proba, 0.2, out.iterations - 1),
+        _em_by_hand(proba, 0.2, out.iterations),
+    )
+    assert abs(at - before) < 1e-6 <= abs(before - _em_by_hand(proba, 0.2, out.iterations - 2))
+    assert out.prior == pytest.approx(at, rel=1e-12)
+
+
+def test_estimate_prior_em_needs_probabilities() -> None:
+    with pytest.raises(ValueError, match="needs at least one probability, got none"):
+        estimate_prior_em([], 0.2)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "match"),
+    [(0.0, 0.3, "source_prior must be strictly between 0 and 1, got 0.0"),
+     (0.3, 1.0, "target_prior must be strictly between 0 and 1, got 1.0")],
+    ids=["source", "target"],
+)  # fmt: skip
+def test_adjust_to_prior_names_the_bad_prior(source: float, target: float, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        adjust_to_prior([0.5], source, target)
+
+
+def test_adjust_to_prior_keeps_certain_scores_finite() -> None:
+    """Scores of exactly 0 or 1 are clipped before the log-odds, so nothing becomes NaN."""
+    adjusted = adjust_to_prior([0.0, 1.0], 0.2, 0.5)
+    assert np.isfinite(adjusted).all() and (adjusted >= 0).all() and (adjusted <= 1).all()
+    from module05_business.threshold import _log_odds
+
+    assert np.isfinite(_log_odds([0.0, 1.0])).all()
