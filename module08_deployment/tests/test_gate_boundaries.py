@@ -6,16 +6,18 @@ it: a gate moved across its boundary (``>`` for ``>=``) changes the alias and fa
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from labs_common.config import RegisterParams
-from module05_business.slices import max_slice_gap
+from labs_common.config import CostParams, RegisterParams
+from module05_business.slices import max_slice_gap, metrics_for_group, slice_report
 from module08_deployment.register import CHALLENGER, CHAMPION, decide
 
 GATES = RegisterParams(
     model_name="m", min_roc_auc=0.75, max_slice_gap=0.125, min_slice_rows=1, tolerance=0.0625
 )
 EPS = 1e-9
+COSTS = CostParams(missed_delay=4.0, false_alert=1.0)
 GOOD = {"test_roc_auc": 0.8, "max_slice_gap": 0.05}
 
 
@@ -82,3 +84,34 @@ def test_max_slice_gap_at_the_bound_from_real_slices() -> None:
 def test_max_slice_gap_needs_two_slices_with_an_auc() -> None:
     assert max_slice_gap({"AA": {"roc_auc": 0.7}, "UA": {"n": 10}}) is None
     assert max_slice_gap({}) is None
+
+
+def _scores() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "y": [1, 0, 1, 0, 1, 0, 0, 1],
+            "proba": [0.9, 0.1, 0.8, 0.3, 0.4, 0.6, 0.2, 0.7],
+            "carrier": ["AA"] * 4 + ["UA"] * 4,
+            "origin": ["JFK", "LGA"] * 4,
+        }
+    )
+
+
+def test_slice_report_costs_each_slice_at_the_threshold() -> None:
+    slices, gaps = slice_report(_scores(), 0.5, COSTS, min_rows=4)
+    assert slices["carrier"]["AA"]["cost"] == 0.0, "AA: every flight on the right side of 0.5"
+    # UA: the late flight at 0.4 is missed (4), the on-time one at 0.6 is flagged (1).
+    assert slices["carrier"]["UA"]["cost"] == pytest.approx(5 / 4)
+    assert slices["carrier"]["UA"]["roc_auc"] == 0.75 and slices["carrier"]["AA"]["roc_auc"] == 1.0
+    assert gaps["carrier"] == 0.25 and gaps["overall"] == max(gaps["carrier"], gaps["origin"])
+
+
+def test_metrics_for_group_cost_uses_the_threshold() -> None:
+    y, proba = pd.Series([1, 0]), pd.Series([0.9, 0.1])
+    assert metrics_for_group(y, proba, 0.5, COSTS, min_rows=10)["cost"] == 0.0
+    assert metrics_for_group(y, proba, 0.95, COSTS, min_rows=10)["cost"] == 2.0
+
+
+def test_slice_report_without_any_big_enough_slice_has_no_gap() -> None:
+    _, gaps = slice_report(_scores(), 0.5, COSTS, min_rows=100)
+    assert gaps == {"carrier": None, "origin": None, "overall": None}
