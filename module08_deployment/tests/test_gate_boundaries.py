@@ -115,3 +115,19 @@ def test_metrics_for_group_cost_uses_the_threshold() -> None:
 def test_slice_report_without_any_big_enough_slice_has_no_gap() -> None:
     _, gaps = slice_report(_scores(), 0.5, COSTS, min_rows=100)
     assert gaps == {"carrier": None, "origin": None, "overall": None}
+
+
+def test_metrics_for_group_reports_size_rate_cost_saving_and_auc_from_min_rows() -> None:
+    y, proba = pd.Series([1, 0, 0, 0]), pd.Series([0.9, 0.6, 0.1, 0.2])
+    out = metrics_for_group(y, proba, 0.5, COSTS, min_rows=4)
+    # One false alert (1) over 4 flights; flagging none would cost 4 x 1/4 = 1, all 0.75.
+    assert out == {"n": 4, "late_share": 0.25, "cost": 0.25,
+                   "cost_saving": pytest.approx(1 - 0.25 / 0.75), "roc_auc": 1.0}  # fmt: skip
+    assert "roc_auc" not in metrics_for_group(y, proba, 0.5, COSTS, min_rows=5)
+
+
+def test_slice_metrics_are_sorted_by_group_name() -> None:
+    scores = _scores().assign(carrier=["UA", "AA", "DL", "UA", "AA", "DL", "UA", "AA"])
+    from module05_business.slices import slice_metrics
+
+    assert list(slice_metrics(scores, "carrier", 0.5, COSTS, min_rows=1)) == ["AA", "DL", "UA"]
