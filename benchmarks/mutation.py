@@ -112,6 +112,16 @@ SURVIVORS: dict[str, str] = {
     },
     "module05_business.threshold.x_estimate_prior_em__mutmut_45": "equivalent: < or <= "
     "against the tolerance differ only when a step is exactly tol",
+    "module05_business.slices.x_max_slice_gap__mutmut_17": "equivalent in practice: the "
+    "rounding only removes float noise (1e-16); 12 or 13 digits differ far below any gap "
+    "bound a person would set",
+    **{
+        f"module05_business.slices.x_slice_metrics__mutmut_{n}": "equivalent: the groups are "
+        "keyed by a str column (astype(str)), not a categorical, so `observed` has no effect"
+        for n in (6, 9, 12)
+    },
+    "module05_business.slices.x_slice_metrics__mutmut_10": "equivalent: sort=True is "
+    "DataFrame.groupby's default",
     "module09_monitoring.monitor.x_drift_stats__mutmut_10": "equivalent: psi() only tests "
     "`categorical` for truth, and None is false like False",
 }
