@@ -183,17 +183,23 @@ def _diff(name: str) -> str:
 
 
 def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) -> dict:
-    """Counts per module and overall, and every survivor with its reason."""
+    """Counts per module and overall, and every survivor with its reason.
+
+    Mutants a time-bounded run did not reach ("not checked") are counted apart in
+    ``not_run`` and left out of the score, which is killed / (killed + survived).
+    """
     modules, survivors = {}, []
     for module, by_name in statuses.items():
+        checked = {n: s for n, s in by_name.items() if s != "not checked"}
         counts = {s: sum(1 for v in by_name.values() if v == s) for s in set(by_name.values())}
-        killed = sum(n for s, n in counts.items() if s in KILLED)
-        alive = [n for n, s in by_name.items() if s not in KILLED]
+        killed = sum(1 for s in checked.values() if s in KILLED)
+        alive = [n for n, s in checked.items() if s not in KILLED]
         modules[module] = {
-            "mutants": len(by_name),
+            "mutants": len(checked),
             "killed": killed,
             "survived": len(alive),
-            "score": round(killed / len(by_name), 4) if by_name else None,
+            "not_run": len(by_name) - len(checked),
+            "score": round(killed / len(checked), 4) if checked else None,
             "statuses": counts,
             "seconds": seconds.get(module),
         }
@@ -201,7 +207,7 @@ def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) ->
             survivors.append(
                 {
                     "mutant": name,
-                    "status": by_name[name],
+                    "status": checked[name],
                     "diff": _diff(name),
                     "reason": SURVIVORS.get(name, "UNEXPLAINED"),
                 }
@@ -211,14 +217,16 @@ def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) ->
     return {
         "tool": "mutmut " + _version(),
         "test_command": "the fast tests of [tool.mutmut] pytest_add_cli_args_test_selection "
-        "(-m 'not slow'), only those covering each mutant's function",
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work: "
-        "times are under load)",
+        "(-m 'not slow'), only those covering each mutant's function, stopping at the first "
+        "failure (-x)",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores shared with other work "
+        "(times are under load)",
         "modules": modules,
         "left_out": LEFT_OUT,
         "mutants": total,
         "killed": killed,
         "survived": total - killed,
+        "not_run": sum(m["not_run"] for m in modules.values()),
         "score": round(killed / total, 4) if total else None,
         "goal": GOAL,
         "seconds": round(sum(v for v in seconds.values() if v), 1),
@@ -234,21 +242,25 @@ def _version() -> str:
 
 def markdown(result: dict) -> str:
     rows = "\n".join(
-        f"| `{m}` | {r['mutants']} | {r['killed']} | {r['survived']} | {r['score']:.1%} | "
+        f"| `{m}` | {r['mutants']} | {r['killed']} | {r['survived']} | {r['not_run']} | "
+        f"{'-' if r['score'] is None else format(r['score'], '.1%')} | "
         f"{r['seconds'] if r['seconds'] is not None else '-'} |"
         for m, r in result["modules"].items()
     )
     survivors = "\n".join(
         f"- `{s['mutant']}` ({s['status']}): {s['reason']}" for s in result["survivors"]
     )
+    left_out = "\n".join(f"- `{m}`: {why}" for m, why in result["left_out"].items())
     return (
         f"# Mutation score ({result['tool']})\n\n"
         f"{result['killed']} of {result['mutants']} mutants killed: **{result['score']:.1%}** "
-        f"(goal {result['goal']:.0%}); {result['seconds']} s of mutation runs, one module "
-        f"at a time, one worker, on {result['machine']}.\n\n"
-        "| module | mutants | killed | survived | score | seconds |\n"
-        "|---|---:|---:|---:|---:|---:|\n"
-        f"{rows}\n\n## Survivors and why they are kept\n\n{survivors or 'None.'}\n"
+        f"(goal {result['goal']:.0%}); {result['not_run']} not reached in the time bound. "
+        f"{result['seconds']} s of mutation runs, one module at a time, one worker, on "
+        f"{result['machine']}.\n\n"
+        "| module | mutants run | killed | survived | not run | score | seconds |\n"
+        "|---|---:|---:|---:|---:|---:|---:|\n"
+        f"{rows}\n\n## Survivors and why they are kept\n\n{survivors or 'None.'}\n\n"
+        f"## Not mutated (only the slow tier reaches it)\n\n{left_out}\n"
     )
 
 
