@@ -133,3 +133,33 @@ def test_model_info_as_dict_has_every_field_with_its_value() -> None:
         "threshold_rule": "rule", "train_md5": "abc", "git_commit": None, "test_roc_auc": None,
         "run_id": "r",
     }  # fmt: skip
+
+
+def test_predict_without_validation_leaves_the_contract_to_the_caller(
+    tiny_pipeline: tuple[object, pd.DataFrame],
+) -> None:
+    """The service validates with pydantic and passes validate=False: no second check."""
+    pipe, flights = tiny_pipeline
+    unknown = flights.head(2).copy()
+    unknown["carrier"] = unknown["carrier"].astype(str)
+    unknown.loc[1, "carrier"] = "ZZ"  # not in the contract, yet the model can score it
+    assert len(_predictor(pipe).predict(unknown, validate=False)) == 2
+    with pytest.raises(ScheduleError, match="carrier"):
+        _predictor(pipe).predict(unknown)
+
+
+def test_tag_threshold_error_names_both_fixes() -> None:
+    with pytest.raises(ModelNotFoundError) as error:
+        _tag_threshold({}, "m")
+    assert str(error.value).endswith(
+        "register it with module08_deployment.register, or pass threshold= explicitly"
+    )
+
+
+def test_report_threshold_warns_which_file_is_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    absent = tmp_path / "absent.json"
+    with caplog.at_level("WARNING", logger="module06_lifecycle.predictor"):
+        _report_threshold(absent)
+    assert caplog.messages == [f"{absent} not found; using the theoretic threshold of params.yaml"]
