@@ -146,6 +146,8 @@ def test_predict_without_validation_leaves_the_contract_to_the_caller(
     assert len(_predictor(pipe).predict(unknown, validate=False)) == 2
     with pytest.raises(ScheduleError, match="carrier"):
         _predictor(pipe).predict(unknown)
+    with pytest.raises(ScheduleError, match="carrier"):
+        _predictor(pipe).predict_proba(unknown)  # validates by default too
 
 
 def test_tag_threshold_error_names_both_fixes() -> None:
