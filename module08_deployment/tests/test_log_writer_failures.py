@@ -11,6 +11,8 @@ import threading
 import time
 from collections.abc import Sequence
 
+import pytest
+
 from module08_deployment.prediction_log import Row
 from module08_deployment.service.log_writer import PredictionLogWriter
 
@@ -101,3 +103,82 @@ def test_writer_at_shutdown_with_a_store_that_never_recovers_reports_the_loss() 
     assert writer.stop() == 0, "nothing could be written"
     assert store.failures - before >= 3, "shutdown retries the final batch three times"
     assert store.rows == [] and store.closed
+
+
+class BlockingStore(FlakyStore):
+    """A store whose write hangs until released (a database that stopped answering)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.entered = threading.Event()
+
+    def write(self, rows: Sequence[Row]) -> None:
+        self.entered.set()
+        self.release.wait(WAIT)
+        self.rows.extend(rows)
+
+
+def test_stop_gives_up_after_its_timeout_and_says_how_many_rows_wait(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = BlockingStore()
+    writer = PredictionLogWriter(store, batch_rows=100, flush_seconds=0.01)
+    writer.start()
+    writer.submit([(1,), (2,), (3,)])
+    assert store.entered.wait(WAIT)
+    releaser = threading.Timer(3.0, store.release.set)  # frees a stop() that waited forever
+    releaser.start()
+    try:
+        with caplog.at_level("ERROR", logger="module08_deployment.service.log_writer"):
+            assert writer.stop(timeout=0.2) == 0
+        assert writer.alive, "stop() returned before the stuck write finished"
+        assert caplog.messages == [
+            f"prediction log: {writer.backlog} rows still unwritten after 0 s"
+        ]
+    finally:
+        store.release.set()
+        releaser.cancel()
+
+
+def test_rows_submitted_within_the_interval_share_one_write() -> None:
+    store = FlakyStore()
+    store.recover()
+    batches: list[int] = []
+    writer = PredictionLogWriter(
+        store, batch_rows=100, flush_seconds=5.0, on_written=lambda ok, _: batches.append(ok)
+    )
+    writer.start()
+    writer.submit([(1,)])
+    time.sleep(0.3)  # well inside the 5 s interval: the writer must keep waiting
+    writer.submit([(2,)])
+    assert writer.stop() == 2
+    assert batches == [2], "one transaction for both rows"
+
+
+def test_a_full_batch_is_written_without_waiting_for_the_interval() -> None:
+    store = FlakyStore()
+    store.recover()
+    written = threading.Event()
+    writer = PredictionLogWriter(
+        store, batch_rows=2, flush_seconds=30.0, on_written=lambda ok, _: written.set()
+    )
+    writer.start()
+    writer.submit([(1,)])
+    writer.submit([(2,)])
+    assert written.wait(10.0), "two rows fill the batch: no 30 s wait"
+    assert store.rows == [(1,), (2,)]
+    writer.stop()
+
+
+def test_a_lone_row_is_written_about_one_interval_later() -> None:
+    store = FlakyStore()
+    store.recover()
+    written = threading.Event()
+    writer = PredictionLogWriter(store, flush_seconds=0.05, on_written=lambda ok, _: written.set())
+    writer.start()
+    start = time.monotonic()
+    writer.submit([(1,)])
+    assert written.wait(WAIT)
+    assert time.monotonic() - start < 0.7, "the interval is 0.05 s, not a second"
+    writer.stop()
