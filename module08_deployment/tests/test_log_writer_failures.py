@@ -105,6 +105,10 @@ def test_writer_at_shutdown_with_a_store_that_never_recovers_reports_the_loss() 
     assert store.rows == [] and store.closed
 
 
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+
+
 class BlockingStore(FlakyStore):
     """A store whose write hangs until released (a database that stopped answering)."""
 
@@ -133,7 +137,7 @@ def test_stop_gives_up_after_its_timeout_and_says_how_many_rows_wait(
         with caplog.at_level("ERROR", logger="module08_deployment.service.log_writer"):
             assert writer.stop(timeout=0.2) == 0
         assert writer.alive, "stop() returned before the stuck write finished"
-        assert caplog.messages == [
+        assert _errors(caplog) == [
             f"prediction log: {writer.backlog} rows still unwritten after 0 s"
         ]
     finally:
@@ -182,3 +186,54 @@ def test_a_lone_row_is_written_about_one_interval_later() -> None:
     assert written.wait(WAIT)
     assert time.monotonic() - start < 0.7, "the interval is 0.05 s, not a second"
     writer.stop()
+
+
+def test_shutdown_retries_three_times_then_reports_the_lost_rows(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = FlakyStore()  # never recovers
+    writer = PredictionLogWriter(store, batch_rows=100, flush_seconds=1.0)
+    writer.start()
+    writer.submit([(1,), (2,)])  # not a full batch: one attempt after 1 s, then a 1 s wait
+    assert store.failed_once.wait(WAIT)
+    time.sleep(0.3)  # inside the wait that follows the failed attempt
+    with caplog.at_level("ERROR", logger="module08_deployment.service.log_writer"):
+        assert writer.stop() == 0
+    assert store.failures == 1 + 3, "one attempt while running, three at shutdown"
+    assert _errors(caplog) == ["prediction log: lost 2 rows at shutdown"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (log_writer.py, not fixed here: the serving branch owns it): when a FULL batch "
+    "fails, _collect returns at once (pending >= batch_rows) without reading the queue, so "
+    "the writer retries every 0.2 s and never sees stop()'s signal; stop() waits its whole "
+    "timeout and the shutdown retry and 'lost rows' message never happen",
+)
+def test_stop_is_seen_while_a_full_batch_keeps_failing(caplog: pytest.LogCaptureFixture) -> None:
+    store = FlakyStore()
+    writer = PredictionLogWriter(store, batch_rows=2, flush_seconds=5.0)
+    writer.start()
+    writer.submit([(1,), (2,)])
+    assert store.failed_once.wait(WAIT)
+    try:
+        with caplog.at_level("ERROR", logger="module08_deployment.service.log_writer"):
+            writer.stop(timeout=2.0)
+        assert not writer.alive, "stop() should end the writer"
+        assert _errors(caplog) == ["prediction log: lost 2 rows at shutdown"]
+    finally:
+        store.recover()  # lets a stuck writer write, read the stop signal and end
+        writer.stop()
+
+
+def test_a_big_backlog_is_written_in_chunks_of_four_batches() -> None:
+    store = FlakyStore()
+    store.recover()
+    sizes: list[int] = []
+    writer = PredictionLogWriter(
+        store, batch_rows=2, flush_seconds=5.0, on_written=lambda ok, _: sizes.append(ok)
+    )
+    writer.start()
+    writer.submit([(i,) for i in range(12)])
+    assert writer.stop() == 12
+    assert sizes == [8, 4] and store.rows == [(i,) for i in range(12)]
