@@ -264,18 +264,23 @@ def markdown(result: dict) -> str:
     )
 
 
-def main(modules: list[str] | None = None, survivors_only: bool = False) -> dict:
+def main(
+    modules: list[str] | None = None, survivors_only: bool = False, report_only: bool = False
+) -> dict:
     """Run the chosen modules (all by default), then report on every target module.
 
     ``survivors_only`` re-runs only the mutants that survived the last run (after adding
     tests to kill them); the other results and the full runs' timings are kept.
+    ``report_only`` runs nothing and writes the results of the runs already made.
     """
     seconds: dict[str, float] = {}
     previous = RESULTS / "mutation.json"
     if previous.exists():  # keep the timings of modules not re-run this time
         old = json.loads(previous.read_text())["modules"]
         seconds = {m: r.get("seconds") for m, r in old.items()}
-    if survivors_only:  # one mutmut run for all of them: its start-up costs minutes
+    if report_only:  # write the results of the runs already made (mutants/*.meta)
+        pass
+    elif survivors_only:  # one mutmut run for all of them: its start-up costs minutes
         alive = [
             name
             for module in modules or TARGETS
@@ -298,4 +303,5 @@ def main(modules: list[str] | None = None, survivors_only: bool = False) -> dict
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main([a for a in args if not a.startswith("--")] or None, "--survivors" in args)
+    names = [a for a in args if not a.startswith("--")] or None
+    main(names, "--survivors" in args, "--report" in args)
