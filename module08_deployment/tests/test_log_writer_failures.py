@@ -237,3 +237,62 @@ def test_a_big_backlog_is_written_in_chunks_of_four_batches() -> None:
     writer.submit([(i,) for i in range(12)])
     assert writer.stop() == 12
     assert sizes == [8, 4] and store.rows == [(i,) for i in range(12)]
+
+
+def test_a_failed_write_is_logged_with_its_cause(caplog: pytest.LogCaptureFixture) -> None:
+    store = FlakyStore()
+    writer = PredictionLogWriter(store, batch_rows=100, flush_seconds=0.05)
+    with caplog.at_level("WARNING", logger="module08_deployment.service.log_writer"):
+        writer.start()
+        writer.submit([(1,)])
+        assert store.failed_once.wait(WAIT)
+        store.recover()
+        writer.stop()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings[0] == "prediction log write failed (database is locked); will retry"
+
+
+def test_the_writer_thread_is_named_and_never_keeps_the_process_alive() -> None:
+    writer = PredictionLogWriter(FlakyStore())
+    assert not writer.alive and writer.stop() == 0, "before start: nothing to stop"
+    writer.start()
+    try:
+        (thread,) = [t for t in threading.enumerate() if t.name == "prediction-log"]
+        assert thread.daemon, "a stuck write must not block the process from exiting"
+    finally:
+        writer.stop()
+
+
+def test_shutdown_backs_off_between_its_three_attempts() -> None:
+    store = FlakyStore()
+    writer = PredictionLogWriter(store, batch_rows=100, flush_seconds=30.0)
+    writer.start()
+    writer.submit([(1,)])
+    start = time.monotonic()
+    writer.stop()  # three attempts, 0.2 s then 0.4 s then 0.6 s apart: 1.2 s
+    assert 1.0 < time.monotonic() - start < 4.0
+    assert store.failures == 3
+
+
+class HangingConnectStore(FlakyStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.go = threading.Event()
+
+    def connect(self) -> None:
+        self.go.wait(WAIT)
+
+
+def test_start_waits_for_the_store_only_up_to_its_timeout() -> None:
+    store = HangingConnectStore()
+    releaser = threading.Timer(5.0, store.go.set)
+    releaser.start()
+    writer = PredictionLogWriter(store)
+    started = time.monotonic()
+    try:
+        writer.start(timeout=0.3)
+        assert time.monotonic() - started < 3.0
+    finally:
+        store.go.set()
+        releaser.cancel()
+        writer.stop()
