@@ -315,3 +315,23 @@ def test_label_stats_uses_the_configured_calibration_bins() -> None:
     ten = label_stats(labels, scores, 0.3, MonitorParams(min_labelled_rows=1))
     assert two["calibration_error"] == pytest.approx(calibration_error(labels, scores, 2))
     assert two["calibration_error"] != pytest.approx(ten["calibration_error"])
+
+
+def test_envelopes_and_drift_table_name_their_axes() -> None:
+    from module09_monitoring.drift import missing_envelope, month_envelope
+
+    reference = pd.DataFrame({"x": [1.0, 2.0, 3.0, np.nan] * 50})
+    months = {2: reference.copy(), 1: reference.assign(x=reference["x"] + 1)}
+    envelope = month_envelope(reference, months, [])
+    assert envelope.index.name == "month" and envelope.index.tolist() == [1, 2]
+    missing = missing_envelope(reference, months)
+    assert missing.index.name == "month" and (missing["x"] == 0.0).all()
+    table = drift_table(reference, reference, {"x": 0.1}, [])
+    assert table.index.name == "feature" and table.loc["x", "threshold"] == 0.1
+
+
+def test_missing_shares_of_an_empty_frame_are_zero_per_column() -> None:
+    from module09_monitoring.drift import missing_shares
+
+    shares = missing_shares(pd.DataFrame({"a": [], "b": []}, dtype=float))
+    assert shares.to_dict() == {"a": 0.0, "b": 0.0} and shares.dtype == float
