@@ -151,6 +151,15 @@ SURVIVORS: dict[str, str] = {
     "floats already",
     "module09_monitoring.drift.x_drift_table__mutmut_23": "equivalent: the thresholds are "
     "floats already",
+    "module09_monitoring.monitor.x_label_stats__mutmut_3": "equivalent: labelled_part(None) "
+    "marks no row as labelled, exactly like the zeros it replaces",
+    **{
+        f"module09_monitoring.monitor.x_label_stats__mutmut_{n}": "equivalent: a mask of zeros "
+        "counts no labelled row whatever its dtype; it is only summed"
+        for n in (7, 9)
+    },
+    "module08_deployment.service.log_writer.xǁPredictionLogWriterǁ_run__mutmut_2": "equivalent: "
+    "`while not stopping` treats None like False",
     "module09_monitoring.monitor.x_drift_stats__mutmut_10": "equivalent: psi() only tests "
     "`categorical` for truth, and None is false like False",
 }
