@@ -335,3 +335,15 @@ def test_missing_shares_of_an_empty_frame_are_zero_per_column() -> None:
 
     shares = missing_shares(pd.DataFrame({"a": [], "b": []}, dtype=float))
     assert shares.to_dict() == {"a": 0.0, "b": 0.0} and shares.dtype == float
+
+
+def test_psi_of_a_category_mix_by_hand() -> None:
+    """50/50 -> 90/10: sum of (c - r) ln(c / r) over the two categories."""
+    from module09_monitoring.drift import drift_scores
+
+    ref = pd.Series(["a"] * 50 + ["b"] * 50)
+    cur = pd.Series(["a"] * 90 + ["b"] * 10)
+    by_hand = (0.9 - 0.5) * np.log(0.9 / 0.5) + (0.1 - 0.5) * np.log(0.1 / 0.5)
+    assert psi(ref, cur, categorical=True) == pytest.approx(by_hand, rel=1e-9)
+    scores = drift_scores(pd.DataFrame({"c": ref}), pd.DataFrame({"c": cur}), ["c"])
+    assert scores["c"] == pytest.approx(by_hand, rel=1e-9)
