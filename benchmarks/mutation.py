@@ -143,6 +143,27 @@ SURVIVORS: dict[str, str] = {
         "kept: the back-off grows from 0.2/0.4/0.6 s to 0.4/0.6/0.8 s; telling them apart "
         "needs a timing assertion tighter than a shared machine allows"
     ),
+    **{
+        f"module09_monitoring.drift.{f}": "equivalent on the course's categories: Evidently's "
+        "numerical PSI of a string column gives the categorical value (0.8789 both ways on the "
+        "docstring's 50/50 -> 90/10 example, and the same on every fast test)"
+        for f in ("x_psi__mutmut_9", "x_drift_scores__mutmut_7")
+    },
+    "module09_monitoring.drift.x_psi__mutmut_7": "equivalent: float('NAN') is NaN too",
+    "module09_monitoring.drift.x__finite__mutmut_2": "equivalent: infinities replaced by None "
+    "are dropped by dropna() just like NaN",
+    **{
+        f"module09_monitoring.drift.x_drift_scores__mutmut_{n}": "equivalent: every PSI is a "
+        "float, so the Series is float with or without dtype=float"
+        for n in (2, 4)
+    },
+    "module09_monitoring.drift.x_drift_table__mutmut_19": "equivalent: the DataFrame built "
+    "from these Series aligns them on the feature index, reindexed or not",
+    **{
+        f"module09_monitoring.drift.x_drift_table__mutmut_{n}": "equivalent: the limits are "
+        "floats, or missing and filled with 0.05; the comparison is the same"
+        for n in (52, 54)
+    },
     "module09_monitoring.drift.x_calibrate_thresholds__mutmut_17": "equivalent in practice: "
     "rounding a threshold to 6 or 7 decimals changes it by less than 1e-6 of a PSI",
     "module09_monitoring.drift.x_missing_shares__mutmut_6": "equivalent: the mean of a boolean "
