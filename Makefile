@@ -29,7 +29,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # scikit-learn and pandas from source: 2-3 s per process, measured.
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast lint format notebooks bench lock clean reset
+.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast mutate lint format notebooks bench lock clean reset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -95,6 +95,9 @@ test: setup ## Lint, pipeline up to register, every test and notebook
 
 test-fast: setup ## The quick loop while you work: no slow tests, no notebooks
 	$(BIN)/pytest -m "not slow and not notebook and not docker"
+
+mutate: setup ## Mutation score of the decision code (~1 h on 2 busy cores); results in benchmarks/results
+	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.mutation
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .

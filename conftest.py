@@ -144,3 +144,18 @@ def tiny_registry(tiny_setup: TinySetup, monkeypatch: pytest.MonkeyPatch) -> Tin
     """Point MLFLOW_TRACKING_URI at the tiny registry for one test."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", tiny_setup.tracking_uri)
     return tiny_setup
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, pd.DataFrame]:
+    """The tiny logistic pipeline and its 3,000 flights, fitted once, with no MLflow at all.
+
+    Why it exists: ``tiny_setup`` also registers the model in MLflow, so its tests are slow;
+    the predictor and the scoring path need only a fitted pipeline, and must be guarded by
+    the fast tier (``make test-fast``) too.
+    """
+    from module06_lifecycle.fixtures import fit_tiny_model, sample_flights
+
+    flights = sample_flights()
+    pipe = fit_tiny_model(tmp_path_factory.mktemp("tiny_pipeline"), flights)
+    return pipe, flights

@@ -57,9 +57,10 @@ def load_flights(month: int | None = None, source: Path | None = None) -> pd.Dat
 def score_frame(predictor: Predictor, flights: pd.DataFrame) -> pd.DataFrame:
     """Return the schedule columns of ``flights`` with probability, decision and version.
 
-    Example:
-        >>> # score_frame(load_predictor(), load_flights(11)).columns[-3:].tolist()
-        >>> # ['probability', 'delayed', 'model_version']
+    Example (needs the trained model, so it is shown, not run)::
+
+        score_frame(load_predictor(), load_flights(11)).columns[-3:].tolist()
+        # ['probability', 'delayed', 'model_version']
     """
     scores = predictor.predict(flights)
     schedule = flights[SCHEDULE_COLUMNS].reset_index(drop=True)

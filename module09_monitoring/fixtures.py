@@ -44,8 +44,9 @@ def labelled_sample(rows_per_month: int, seed: int) -> pd.DataFrame:
 def build_world(folder: Path, rows_per_month: int = 1500, seed: int = 0) -> ReplayWorld:
     """Write weather/planes to ``folder``, fit the logistic pipeline on January-August.
 
-    Example:
-        >>> # world = build_world(tmp_path); world.model.predict_proba(world.months[0])
+    Example (fits a model for seconds, so it is shown, not run)::
+
+        world = build_world(tmp_path); world.model.predict_proba(world.months[0])
     """
     folder.mkdir(parents=True, exist_ok=True)
     load_table("weather").to_parquet(folder / "weather.parquet")
