@@ -71,3 +71,19 @@ def test_labs_commands_in_docs_exist(page: Path) -> None:
     used = set(re.findall(r"`(?:\.venv/bin/)?labs ([a-z]+)", page.read_text()))
     unknown = sorted(used - labs_commands())
     assert not unknown, f"{page.name} mentions labs commands the CLI lacks: {unknown}"
+
+
+def test_student_guide_counts_notebooks_and_exercises() -> None:
+    """The module table of docs/student.md says what each module folder really holds."""
+    import importlib
+
+    rows = re.findall(
+        r"^\| \[\d\d [^\]]+\]\(\.\./(module\d\d_\w+)/README\.md\) \| (\d+) \| (\d+) \|",
+        (ROOT / "docs" / "student.md").read_text(),
+        re.M,
+    )
+    assert len(rows) == 9
+    for folder, notebooks, exercises in rows:
+        checks = importlib.import_module(f"{folder}.exercises.checks").CHECKS
+        assert int(notebooks) == len(list((ROOT / folder / "notebooks").glob("*.ipynb"))), folder
+        assert int(exercises) == len(checks), folder
