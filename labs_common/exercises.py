@@ -66,8 +66,9 @@ _SEED: ContextVar[int] = ContextVar("labs_check_seed", default=0)
 class Exercise:
     """One exercise: the function the student writes, how to check it, and a hint.
 
-    ``forbidden`` names the course functions (``"package.module.function"``) that already
-    compute this exercise's answer; an answer that calls one of them fails.
+    ``forbidden`` names the course functions (``"package.module.function"``, or
+    ``"package.module.Class.method"``) that already compute this exercise's answer; an
+    answer that calls one of them fails.
     """
 
     name: str
@@ -187,8 +188,7 @@ def _forbidden_code(
     """Code objects (and whole files) the answer ``fn`` must not run, with their names."""
     found: dict[CodeType | str, str] = {}
     for dotted in ex.forbidden:
-        module, _, attr = dotted.rpartition(".")
-        target = inspect.unwrap(getattr(importlib.import_module(module), attr))
+        target = inspect.unwrap(_resolve(dotted))
         code = getattr(target, "__code__", None)
         if code is None:
             raise TypeError(f"forbidden {dotted!r} of {ex.name} is not a Python function")
@@ -198,6 +198,18 @@ def _forbidden_code(
         if _source_file(fn) != str(solutions):
             found[str(solutions)] = f"{module_package(number)}.exercises.solutions"
     return found
+
+
+def _resolve(dotted: str) -> object:
+    """The object named ``dotted``: a module's function or a class's method (``m.Class.f``)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        return functools.reduce(getattr, parts[cut:], target)
+    raise ModuleNotFoundError(f"no module in {dotted!r}")
 
 
 def _source_file(fn: Callable[..., object]) -> str | None:

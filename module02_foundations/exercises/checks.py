@@ -7,6 +7,7 @@ synthetic data), so an answer that returns what it saw last time does not pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -20,7 +21,7 @@ from sklearn.metrics import log_loss
 
 from labs_common.data import load_table
 from labs_common.exercises import Exercise, check_rng
-from module02_foundations import linalg, optimize, probability
+from module02_foundations import automata, decidability, linalg, optimize, probability
 
 
 @lru_cache(maxsize=4)
@@ -318,67 +319,116 @@ CHECKS = [
 ]  # fmt: skip
 
 
-# Notebook 05 (theory of computation). Appended: every input is generated, so a function
-# that returns one fixed answer fails.
+# Notebook 05 (theory of computation). Every input is drawn from check_rng(), so a function
+# that returns a fixed answer, or replays another run's, fails.
+
+
+def _random_dfa(rng: np.random.Generator) -> automata.DFA:
+    """A small DFA over "abc" whose rows miss some characters, with a random start state."""
+    n = int(rng.integers(2, 7))
+    table = tuple({c: int(rng.integers(n)) for c in "abc" if rng.random() < 0.8} for _ in range(n))
+    accepting = frozenset(int(s) for s in np.flatnonzero(rng.random(n) < 0.4))
+    return automata.DFA(int(rng.integers(n)), accepting, table)
+
+
+def _texts(rng: np.random.Generator, chars: list[str], longest: int, count: int) -> list[str]:
+    return ["".join(rng.choice(chars, int(rng.integers(0, longest + 1)))) for _ in range(count)]
 
 
 def check_dfa_accepts(fn: Callable[..., object]) -> None:
-    import random
-    import re
-
-    from module02_foundations import automata
-
-    rng = random.Random(5)
-    for pattern in (r"^[A-Z0-9]{4,6}$", r"^([01][0-9]|2[0-3])[0-5][0-9]$", r"(ab|a)*c+"):
+    rng = check_rng()
+    low = int(rng.integers(2, 6))
+    high = low + int(rng.integers(0, 4))
+    patterns = (rf"^[A-Z0-9]{{{low},{high}}}$", r"^([01][0-9]|2[0-3])[0-5][0-9]$", r"(ab|a)*c+")
+    for pattern in patterns:
         dfa = automata.compile_regex(pattern)
-        table = [dict(row) for row in dfa.table]
         chars = sorted({c for c in pattern if c.isalnum()}) * 3 + list("N9xb_-")
-        for _ in range(400):
-            text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
+        for text in _texts(rng, chars, high + 2, 300):
             expected = bool(re.fullmatch(pattern, text))
-            got = fn(table, dfa.start, set(dfa.accepting), text)
+            got = fn([dict(row) for row in dfa.table], dfa.start, set(dfa.accepting), text)
             assert got == expected, (
                 f"the DFA of {pattern!r} on {text!r}: expected {expected}, got {got}"
             )
     table = [{"a": 1}, {"a": 1}]  # only 'a' is known: any other character rejects
-    assert fn(table, 0, {1}, "ab") is False, "a character missing from the row must reject"
-    assert fn(table, 0, {0}, "") is True, "the empty text is accepted when start accepts"
+    got = fn(table, 0, {1}, "ab")
+    assert got is False, f"a character missing from the row must reject: expected False, got {got}"
+    got = fn(table, 0, {0}, "")
+    assert got is True, f"the empty text is accepted when start accepts: expected True, got {got}"
+    for _ in range(20):
+        dfa = _random_dfa(rng)
+        table = [dict(row) for row in dfa.table]
+        for text in _texts(rng, list("abc"), 6, 30):
+            expected = dfa.accepts(text)
+            got = fn(table, dfa.start, set(dfa.accepting), text)
+            assert got == expected, (
+                f"random DFA {table}, start {dfa.start}, accepting {set(dfa.accepting)} on "
+                f"{text!r}: expected {expected}, got {got}"
+            )
+
+
+def _most_present(start: np.ndarray, end: np.ndarray) -> int:
+    """The most flights holding a gate at once, by brute force at every start time."""
+    return max(int(((start <= t) & (t < end)).sum()) for t in start)
 
 
 def check_gates_needed(fn: Callable[..., object]) -> None:
-    rng = np.random.default_rng(11)
-    for n in (1, 5, 40, 300):
-        start = rng.integers(0, 24 * 60, n)
+    rng = check_rng()
+    sizes = (1, int(rng.integers(2, 10)), int(rng.integers(20, 60)), int(rng.integers(200, 400)))
+    for n in sizes:
+        span = int(rng.choice([90, 24 * 60]))  # a short span makes equal times common
+        start = rng.integers(0, span, n)
         end = start + rng.integers(1, 120, n)
-        present = [int(((start <= t) & (t < end)).sum()) for t in start]  # at each start
-        expected = max(present)
+        expected = _most_present(start, end)
         got = fn(start, end)
-        assert got == expected, f"{n} random flights: expected {expected} gates, got {got}"
+        assert got == expected, (
+            f"{n} random flights over {span} minutes: expected {expected} gates, got {got}"
+        )
     got = fn(np.array([0, 30]), np.array([30, 60]))
     assert got == 1, f"a flight leaving at 30 frees its gate for one at 30: expected 1, got {got}"
+    k = int(rng.integers(3, 9))  # a chain: each flight arrives the minute the previous leaves
+    bounds = np.cumsum(rng.integers(5, 90, k + 1)) + int(rng.integers(0, 600))
+    got = fn(bounds[:-1], bounds[1:])
+    assert got == 1, (
+        f"{k} flights, each arriving the minute the previous one leaves ({bounds.tolist()}): "
+        f"one gate serves them all, expected 1, got {got}"
+    )
 
 
 def check_collatz_steps(fn: Callable[..., object]) -> None:
-    from module02_foundations.decidability import collatz_steps
-
-    rng = np.random.default_rng(3)
-    for n in [*rng.integers(1, 10**6, 50).tolist(), 1, 2, 27]:
-        expected = collatz_steps(int(n))
-        got = fn(int(n), 10_000)
-        assert got == expected, f"collatz_steps({n}, 10000): expected {expected}, got {got}"
-        if expected:
-            short = fn(int(n), expected - 1)
-            assert short is None, (
-                f"collatz_steps({n}, {expected - 1}) needs {expected} steps: expected None, "
-                f"got {short}"
+    got = fn(1, 0)
+    assert got == 0, (
+        f"collatz_steps(1, 0): 1 needs no step, even with no budget: expected 0, got {got}"
+    )
+    rng = check_rng()
+    for n in [2, 27, *rng.integers(3, 10**6, 40).tolist()]:
+        expected = decidability.collatz_steps(int(n))
+        budgets = {expected: expected, expected + int(rng.integers(1, 50)): expected,
+                   expected - 1: None, int(rng.integers(0, expected)): None}  # fmt: skip
+        for budget, want in budgets.items():
+            got = fn(int(n), budget)
+            assert got == want, (
+                f"collatz_steps({n}, {budget}): {n} needs {expected} steps, so expected "
+                f"{want}, got {got}"
             )
 
 
 CHECKS += [
     Exercise("dfa_accepts", check_dfa_accepts,
-             "state = start; for c in text: if c not in table[state]: return False; ..."),
+             "keep one current state: each character moves it along that state's row, and a "
+             "character the row lacks rejects at once; at the end only the last state counts",
+             forbidden=("module02_foundations.automata.DFA.accepts",)),
     Exercise("gates_needed", check_gates_needed,
-             "sorted events (t, +1) per start and (t, -1) per end; the max running sum"),
+             "turn each flight into an arrival event and a departure event; sweep them in time "
+             "order, departures first at equal times (a gate freed at t serves a flight at t), "
+             "and keep the highest count of flights present",
+             forbidden=("module02_foundations.gates._colour_intervals",
+                        "module02_foundations.gates.solve_greedy",
+                        "module02_foundations.gates.solve_milp",
+                        "module02_foundations.gates.solve_exhaustive")),
     Exercise("collatz_steps", check_collatz_steps,
-             "while n != 1: if steps == budget: return None; then one step and steps += 1"),
+             "count the steps as you take them and ask before each one whether the budget is "
+             "spent; n = 1 needs no step at all, whatever the budget",
+             forbidden=("module02_foundations.decidability.collatz_steps",
+                        "module02_foundations.decidability.collatz_program",
+                        "module02_foundations.decidability.halts_within")),
 ]  # fmt: skip

@@ -124,7 +124,8 @@ def dfa_accepts(table: list[dict[str, int]], start: int, accepting: set[int], te
     Notebook 05. ``table[state][char]`` is the next state; a character missing from a
     state's row rejects the text at once. One look-up per character, nothing else kept.
     """
-    # TODO: state = start; for each char: reject if missing, else state = table[state][char]
+    # TODO: keep one current state; each character moves it along that state's row (a
+    # character the row lacks rejects at once); the last state decides
     raise NotImplementedError
 
 
@@ -134,7 +135,8 @@ def gates_needed(start: np.ndarray, end: np.ndarray) -> int:
     Notebook 05. Flight ``i`` holds a gate over ``[start[i], end[i])``: a flight leaving at
     minute 600 frees its gate for one arriving at 600. Sort the events and sweep.
     """
-    # TODO: +1 at each start, -1 at each end (ends before starts at equal times); max running sum
+    # TODO: one event per arrival, one per departure; sweep them in time order (departures
+    # first at equal times) counting the flights present; return the highest count
     raise NotImplementedError
 
 
@@ -144,5 +146,6 @@ def collatz_steps(n: int, budget: int) -> int | None:
     Notebook 05. One step: n // 2 if n is even, 3 * n + 1 if odd. ``collatz_steps(1, b)``
     is 0 for any budget; with ``budget`` b, return None if 1 is not reached after b steps.
     """
-    # TODO: loop while n != 1, count steps, give up (return None) once steps == budget
+    # TODO: count the steps until n reaches 1; before each step, give up (None) if the
+    # budget is spent
     raise NotImplementedError

@@ -151,5 +151,6 @@ def handoff_edges(edges: list[tuple[str, str]], owner: Mapping[str, str]) -> lis
     Notebook 03. ``owner`` maps each stage to ``"DataOps"``, ``"ModelOps"`` or ``"DevOps"``.
     Each such edge is a hand-over between teams: it needs a written contract.
     """
-    # TODO: keep (a, b) when owner[a] != owner[b]; return sorted(...)
+    # TODO: look up the owner of both stages of each edge; keep the edges where they differ,
+    # and return them sorted
     raise NotImplementedError

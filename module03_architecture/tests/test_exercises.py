@@ -20,7 +20,7 @@ from module03_architecture.exercises import checks, solutions
 
 def test_solutions_all_pass() -> None:
     results = run_checks(3, "solutions")
-    assert len(results) == len(checks.CHECKS) == 12
+    assert len(results) == len(checks.CHECKS) == 13
     assert [(r.name, r.message) for r in results if not r.passed] == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -92,6 +94,41 @@ def _grad(w, X1, y, *, sign=1.0, no_mean=False):
     return g if no_mean else g / len(y)
 
 
+def _dfa(table, state, accepting, text, *, skip=False, early=False) -> bool:
+    for char in text:
+        if char not in table[state]:
+            if skip:
+                continue
+            return False
+        state = table[state][char]
+        if early and state in accepting:
+            return True
+    return state in accepting
+
+
+def _gates(start, end, *, ends_first=True, ordered=True) -> int:
+    events = [(int(t), 1) for t in start] + [(int(t), -1) for t in end]
+    if ordered:
+        events.sort(key=lambda e: (e[0], e[1] if ends_first else -e[1]))
+    present = most = 0
+    for _, change in events:
+        present += change
+        most = max(most, present)
+    return most
+
+
+def _collatz(n, budget, *, slack=0, late=False, visited=False):
+    steps = 0
+    while n != 1:
+        if not late and steps >= budget + slack:
+            return None
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+        if late and steps >= budget:
+            return None
+    return steps + visited
+
+
 MUTANTS = {
     "tailnums_without_plane": {
         "missing tailnum kept as 'nan'": lambda f, p: (
@@ -162,5 +199,24 @@ MUTANTS = {
         "summed, not averaged": lambda w, X1, y: _grad(w, X1, y, no_mean=True),
         "sign flipped (y - p)": lambda w, X1, y: _grad(w, X1, y, sign=-1.0),
         "linear p (no sigmoid)": lambda w, X1, y: X1.T @ (X1 @ w - y) / len(y),
+    },
+    "dfa_accepts": {
+        "a missing character is skipped": lambda t, s, acc, text: _dfa(t, s, acc, text, skip=True),
+        "accepts once it passes an accepting state": lambda t, s, acc, text: _dfa(
+            t, s, acc, text, early=True
+        ),
+        "last character not read": lambda t, s, acc, text: _dfa(t, s, acc, text[:-1]),
+        "starts in state 0": lambda t, s, acc, text: _dfa(t, 0, acc, text),
+    },
+    "gates_needed": {
+        "arrivals before departures at equal times": lambda s, e: _gates(s, e, ends_first=False),
+        "events not sorted": lambda s, e: _gates(s, e, ordered=False),
+        "most arrivals in one minute": lambda s, e: max(Counter(np.asarray(s).tolist()).values()),
+    },
+    "collatz_steps": {
+        "budget off by one": lambda n, budget: _collatz(n, budget, slack=1),
+        "gives up on the step that reaches 1": lambda n, budget: _collatz(n, budget, late=True),
+        "budget ignored": lambda n, budget: _collatz(n, 10**9),
+        "counts the numbers visited": lambda n, budget: _collatz(n, budget, visited=True),
     },
 }

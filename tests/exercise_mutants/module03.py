@@ -217,4 +217,18 @@ MUTANTS = {
         "removed rows left out": lambda o, n, k: _changed(o, n, k, no_removed=True),
         "one column compared": lambda o, n, k: _changed(o, n, k, one_column=True),
     },
+    "handoff_edges": {
+        "in input order, not sorted": lambda edges, owner: [
+            (a, b) for a, b in edges if owner[a] != owner[b]
+        ],
+        "edges inside one discipline": lambda edges, owner: sorted(
+            (a, b) for a, b in edges if owner[a] == owner[b]
+        ),
+        "only hand-overs out of DataOps": lambda edges, owner: sorted(
+            (a, b) for a, b in edges if owner[a] == "DataOps" != owner[b]
+        ),
+        "reversed edges": lambda edges, owner: sorted(
+            (b, a) for a, b in edges if owner[a] != owner[b]
+        ),
+    },
 }
