@@ -193,6 +193,16 @@ def check_bootstrap_mean_ci(fn: Callable[..., object]) -> None:
         f"({ref.low:.2f}, {ref.high:.2f}), got ({s_low:.2f}, {s_high:.2f}): a resampled mean "
         "is never below 0 here; take quantiles of the resampled means, not mean ± 2 se"
     )
+    # Values far from 0 at a random place: an interval remembered from another run is off.
+    shifted = rng.gamma(2.0, 15.0, int(rng.integers(80, 200))) + rng.uniform(-1e5, 1e5)
+    f_low, f_high = fn(shifted, seed=seed)
+    ref = stats.bootstrap((shifted,), np.mean, method="percentile", n_resamples=4000,
+                          rng=rng).confidence_interval  # fmt: skip
+    width = ref.high - ref.low
+    assert abs(f_low - ref.low) < 0.12 * width and abs(f_high - ref.high) < 0.12 * width, (
+        f"on {len(shifted)} skewed values around {shifted.mean():.1f}, scipy's interval is "
+        f"({ref.low:.2f}, {ref.high:.2f}), got ({f_low:.2f}, {f_high:.2f})"
+    )
 
 
 def check_permutation_p_value(fn: Callable[..., object]) -> None:
@@ -216,9 +226,20 @@ def check_permutation_p_value(fn: Callable[..., object]) -> None:
     assert abs(got - exact) < 0.04, (
         f"two groups from one distribution: expected ~{exact:.3f}, got {got}"
     )
+    # Two edge cases whose p-values are known exactly, so no single number passes both.
+    tied = np.round(rng.normal(10, 30, int(rng.integers(8, 20))))  # whole minutes
+    got = fn(tied, rng.permutation(tied), n_resamples=500)
+    assert abs(got - 1) < 1e-9, (
+        f"both groups hold the same {len(tied)} values (gap 0): every shuffle is at least as "
+        f"extreme as the observed split, so the p-value is 1 (count ties), got {got}"
+    )
     n = int(rng.integers(20, 40))  # so no shuffle is as extreme as the observed split
     far = fn(np.arange(float(n)), np.arange(float(n)) + 100, n_resamples=999)
     assert far >= 1 / 1000, f"a p-value is never 0: count the observed split too, got {far}"
+    assert far <= 2 / 1000, (
+        f"groups 100 apart: only the observed split is as extreme, so with 999 shuffles the "
+        f"p-value is 1/1000, got {far}"
+    )
 
 
 def check_hash_join_count(fn: Callable[..., object]) -> None:
@@ -302,8 +323,9 @@ CHECKS = [
              forbidden=("module02_foundations.probability.bootstrap_ci",
                         "module02_foundations.probability.bootstrap_distribution")),
     Exercise("permutation_p_value", check_permutation_p_value,
-             "two-sided: compare absolute gaps; the observed split is one of the possible "
-             "shuffles, so the p-value can never be 0",
+             "two-sided: compare absolute gaps, and a shuffle that ties the observed gap counts "
+             "as extreme; the observed split is one of the possible shuffles, so the p-value "
+             "can never be 0",
              forbidden=("module02_foundations.probability.permutation_test",)),
     Exercise("hash_join_count", check_hash_join_count,
              "a dict of counts built from one side; repeated keys multiply (2 x 2 = 4 pairs), "

@@ -309,11 +309,14 @@ def check_changed_keys(fn: Callable[..., object]) -> None:
     old = _sample(rng, low=1_000, high=3_000).reset_index(drop=True)
     old = old.reset_index(names="row_id").assign(row_id=lambda d: d["row_id"] * 7 + 3)
     new = old.copy()
-    edited = rng.choice(len(old), int(rng.integers(1, 6)), replace=False)
+    # Three disjoint sets of rows (arr_delay edited, dest edited, removed), so each kind of
+    # change decides the answer alone: a comparison of one column misses the other's rows.
+    picked = rng.choice(len(old), 9, replace=False)
+    edited = picked[: int(rng.integers(1, 6))]
     new.loc[edited, "arr_delay"] = new.loc[edited, "arr_delay"].fillna(0) + 1
-    row = int(rng.integers(len(old)))
+    row = int(picked[5])
     new.loc[row, "dest"] = "ATL" if new.loc[row, "dest"] != "ATL" else "BOS"
-    gone = rng.choice(len(old), int(rng.integers(1, 4)), replace=False)
+    gone = picked[6 : 6 + int(rng.integers(1, 4))]
     added = old.sample(int(rng.integers(1, 4)), random_state=rng)
     added = added.assign(row_id=np.arange(len(added)) + 10 * len(old))
     new = pd.concat([new.drop(index=gone), added], ignore_index=True)

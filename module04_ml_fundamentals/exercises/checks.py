@@ -141,9 +141,13 @@ def check_monthly_folds(fn: Callable[..., object]) -> None:
 def check_halving_schedule(fn: Callable[..., object]) -> None:
     rng = check_rng()
     X, y = rng.normal(size=(2000, 2)), rng.integers(0, 2, 2000)
-    cases = [(9, 3, 100), (30, 3, 300)] + [  # in the second, the rows limit the rounds
-        (int(rng.integers(5, 40)), int(rng.integers(2, 4)), int(rng.integers(10, 400)))
-        for _ in range(2)
+    step = int(rng.integers(2, 4))
+    uneven = step * int(rng.integers(2, 13)) + int(rng.integers(1, step))  # n % step > 0
+    cases = [
+        (9, 3, 100),
+        (30, 3, 300),  # the rows limit the rounds
+        (uneven, step, int(rng.integers(10, 400))),  # does not divide: candidates rounded up
+        (int(rng.integers(5, 40)), int(rng.integers(2, 4)), int(rng.integers(10, 400))),
     ]
     for n, factor, min_resources in cases:
         grid = {"random_state": list(range(n))}  # n candidates that differ only by name
