@@ -26,7 +26,14 @@ from pathlib import Path
 #: start-up. Its name sorts after setuptools' ``__editable__`` file, which must run first
 #: so that ``labs_common`` can be imported.
 HOOK_NAME = "labs_course_env.pth"
-HOOK_LINE = "import labs_common.activate as _labs; _labs.activate()\n"
+# After activating, the hook forgets the labs_common modules it imported: a process that
+# runs in a copy of the course (a test's sandbox, a student's lab check) must import the
+# copy's labs_common, whose paths point at the copy, not the one the hook found first.
+HOOK_LINE = (
+    "import labs_common.activate as _labs; _labs.activate(); import sys; "
+    "[sys.modules.pop(_m) for _m in [_n for _n in sys.modules "
+    "if _n == 'labs_common' or _n.startswith('labs_common.')]]\n"
+)
 
 #: Telemetry and analytics off, for every tool the course's Python starts (see tooling.py).
 QUIET_ENV = {

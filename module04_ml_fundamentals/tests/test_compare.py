@@ -44,7 +44,9 @@ def test_compare_classifiers_scores_every_family_on_the_same_rows(features: tupl
     assert list(table.index) == list(classifier_zoo())
     assert set(table.columns) >= {"roc_auc", "pr_auc", "log_loss", "brier", "fit_s", "predict_s"}
     assert table.loc["constant (base rate)", "roc_auc"] == 0.5
-    assert table.loc["logistic regression", "roc_auc"] > 0.55  # ~1,000 January flights suffice
+    # ~1,000 January flights suffice to beat the constant clearly (0.549 measured with the
+    # weather observed up to the decision time, 0.55+ with the peeking weather it had before)
+    assert table.loc["logistic regression", "roc_auc"] > 0.53
     for name, proba in probas.items():
         assert len(proba) == len(feb) and ((proba >= 0) & (proba <= 1)).all()
         assert table.loc[name, "roc_auc"] == roc_auc_score(y_valid, proba)
