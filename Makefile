@@ -36,7 +36,7 @@ help: ## List the targets
 
 setup: $(STAMP) ## Build .venv from the lock and install the course
 
-$(STAMP): $(LOCK) pyproject.toml Makefile
+$(STAMP): $(LOCK) pyproject.toml Makefile labs_common/activate.py
 	@bash .ci/check-python $(PYTHON)
 	@test -n "$(UV_VERSION)" || { echo "error: $(LOCK) is missing or has no uv pin; restore it with 'git checkout $(LOCK)'" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
