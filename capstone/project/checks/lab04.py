@@ -1,7 +1,7 @@
 """Lab 04 (module 04, ML fundamentals): a features stage and a training stage.
 
 The student labels arrived flights (``arr_delay > features.late_minutes``), builds features
-known at scheduling time, splits by month (``split.*_months``) into
+known at the decision time, splits by month (``split.*_months``) into
 ``data/processed/{train,valid,test}.parquet`` and trains ``models/model.joblib``, a model
 whose ``predict_proba`` takes a processed table without its ``late`` column.
 """

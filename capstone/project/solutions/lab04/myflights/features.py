@@ -1,4 +1,4 @@
-"""Stage ``features``: the label, features known at scheduling time, and a temporal split.
+"""Stage ``features``: the label, features known at the decision time, and a temporal split.
 
 Only what is known when the schedule is published may become a feature: ``dep_delay``,
 ``arr_delay`` and the other times measured on the day would leak the answer. The same
