@@ -7,7 +7,8 @@ MLflow/Prefect stores point into the test's own ``tmp_path`` where a test needs 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,3 +160,24 @@ def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, pd.
     flights = sample_flights()
     pipe = fit_tiny_model(tmp_path_factory.mktemp("tiny_pipeline"), flights)
     return pipe, flights
+
+
+@pytest.fixture(scope="session")
+def loopback_cluster() -> Callable[[int], AbstractContextManager]:
+    """Start an in-process Dask cluster on 127.0.0.1 TCP: ``with loopback_cluster(2) as c``.
+
+    Why it matters: the scale-out tests attach to a scheduler *by address*, as `labs score
+    --scheduler` and the flow's Dask runner do, without spawning worker processes.
+    """
+    from contextlib import contextmanager
+
+    @contextmanager
+    def start(n_workers: int) -> Iterator:
+        from distributed import LocalCluster
+
+        options = {"threads_per_worker": 1, "processes": False, "protocol": "tcp",
+                   "host": "127.0.0.1", "dashboard_address": None}  # fmt: skip
+        with LocalCluster(n_workers=n_workers, **options) as cluster:
+            yield cluster
+
+    return start

@@ -93,20 +93,15 @@ def test_batch_score_on_dask_gives_the_same_scores(prefect: None, world_files: t
 
 
 @pytest.mark.slow
-def test_batch_score_attaches_to_a_running_scheduler(prefect: None, world_files: tuple) -> None:
-    from distributed import Client, LocalCluster
+def test_batch_score_attaches_to_a_running_scheduler(
+    prefect: None, world_files: tuple, loopback_cluster
+) -> None:
+    from distributed import Client
 
     _, files = world_files
     base = Path(files["model_dir"]).parent
     local = flows.batch_score([9, 12], files["production"], files["model_dir"], str(base / "here"))
-    with LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:
+    with loopback_cluster(1) as cluster:
         runner = flows.dask_runner(address=cluster.scheduler_address)
         on_it = flows.batch_score.with_options(task_runner=runner)
         remote = on_it([9, 12], files["production"], files["model_dir"], str(base / "there"))

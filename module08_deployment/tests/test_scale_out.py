@@ -21,18 +21,9 @@ from module08_deployment.server import free_port
 
 
 @pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
+def scheduler(loopback_cluster) -> Iterator[str]:
     """A scheduler and two single-thread workers on loopback TCP; yields the address."""
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:
+    with loopback_cluster(2) as cluster:
         yield cluster.scheduler_address
 
 
