@@ -112,7 +112,7 @@ notebooks: setup ## Open the notebooks in Jupyter Lab
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (network)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra stack --python-version 3.11 --universal -o $(LOCK)
 
 bench: setup ## Time the pipeline, monitor, API and scale-out scoring; score feature candidates
 	$(BIN)/python -m benchmarks.pipeline

@@ -170,11 +170,31 @@ def test_image_problem_tells_pinned_from_floating(reference: str, problem: str |
     assert (found is None) if problem is None else (problem in (found or "")), found
 
 
-def test_every_image_has_an_explicit_version() -> None:
+def test_every_image_has_an_explicit_version_and_a_digest() -> None:
     refs = image_references()
     assert len(refs) >= 7, refs
     problems = [p for p in map(image_problem, refs) if p]
     assert not problems, problems
+    # A tag can be pushed again; a digest names one image for good.
+    assert not [r for r in refs if "@sha256:" not in r], "every image pinned by digest"
+
+
+def test_one_tag_one_digest() -> None:
+    """The same image named twice (the Dockerfiles' shared base) carries the same digest."""
+    digests: dict[str, set[str]] = {}
+    for ref in image_references():
+        name, _, digest = ref.partition("@")
+        digests.setdefault(name, set()).add(digest)
+    assert all(len(d) == 1 for d in digests.values()), digests
+
+
+@pytest.mark.parametrize("name", ["mlflow.Dockerfile", "prefect.Dockerfile"])
+def test_servers_are_built_from_the_lock(services: dict, name: str) -> None:
+    """MLflow and Prefect servers run the versions the course's tests ran, not an image's."""
+    text = (DOCKER / name).read_text()
+    assert "--constraint /tmp/requirements.lock" in text and "COPY requirements.lock" in text
+    built = {s["build"]["dockerfile"] for s in services.values() if "build" in s}
+    assert f"docker/{name}" in built
 
 
 def test_minio_comes_from_its_own_registry_with_the_s3_port_published(services: dict) -> None:

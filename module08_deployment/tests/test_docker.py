@@ -40,7 +40,7 @@ def env_example() -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-@pytest.mark.parametrize("name", ["Dockerfile", "mlflow.Dockerfile"])
+@pytest.mark.parametrize("name", ["Dockerfile", "mlflow.Dockerfile", "prefect.Dockerfile"])
 def test_dockerfile_is_hadolint_clean(name: str) -> None:
     result = subprocess.run([hadolint(), str(DOCKER / name)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
