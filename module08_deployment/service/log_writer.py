@@ -139,9 +139,14 @@ class PredictionLogWriter:
             self.store.close()
 
     def _collect(self) -> bool:
-        """Move queued rows to ``_pending`` until a batch is full or the interval ends."""
+        """Move queued rows to ``_pending`` until a batch is full or the interval ends.
+
+        After a failed write the writer keeps reading the queue for the whole interval, even
+        with a full batch pending: it backs off instead of retrying in a tight loop, and it
+        still sees ``stop()``'s signal (so shutdown gets its final attempts).
+        """
         deadline = time.monotonic() + self.flush_seconds
-        while len(self._pending) < self.batch_rows:
+        while len(self._pending) < self.batch_rows or self.last_failure is not None:
             try:
                 item = self._queue.get(timeout=max(deadline - time.monotonic(), 0.001))
             except queue.Empty:

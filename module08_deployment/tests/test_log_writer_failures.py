@@ -203,13 +203,6 @@ def test_shutdown_retries_three_times_then_reports_the_lost_rows(
     assert _errors(caplog) == ["prediction log: lost 2 rows at shutdown"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (log_writer.py, not fixed here: the serving branch owns it): when a FULL batch "
-    "fails, _collect returns at once (pending >= batch_rows) without reading the queue, so "
-    "the writer retries every 0.2 s and never sees stop()'s signal; stop() waits its whole "
-    "timeout and the shutdown retry and 'lost rows' message never happen",
-)
 def test_stop_is_seen_while_a_full_batch_keeps_failing(caplog: pytest.LogCaptureFixture) -> None:
     store = FlakyStore()
     writer = PredictionLogWriter(store, batch_rows=2, flush_seconds=5.0)
