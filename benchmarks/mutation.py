@@ -24,6 +24,7 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from benchmarks import save_results
 from labs_common import paths
@@ -228,13 +229,17 @@ def _run_module(module: str, patterns: list[str], only: list[str] | None = None)
     return round(time.perf_counter() - start, 1)
 
 
+def _meta(module: str) -> Path:
+    return MUTANTS / (module.replace(".", "/") + ".py.meta")
+
+
 def _statuses(module: str, patterns: list[str]) -> dict[str, str]:
     """Each selected mutant's status, read from mutmut's ``.meta`` file of the module."""
     from fnmatch import fnmatch
 
     from mutmut.stats import status_by_exit_code
 
-    meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
+    meta = _meta(module)
     codes = json.loads(meta.read_text())["exit_code_by_key"]
     return {
         name: status_by_exit_code[code]
@@ -288,6 +293,10 @@ def summarise(statuses: dict[str, dict[str, str]], seconds: dict[str, float]) ->
                     "reason": reason_for(name, diff),
                 }
             )
+    return _with_totals(modules, survivors, seconds)
+
+
+def _with_totals(modules: dict, survivors: list[dict], seconds: dict[str, float]) -> dict:
     total = sum(m["mutants"] for m in modules.values())
     killed = sum(m["killed"] for m in modules.values())
     return {
@@ -372,8 +381,19 @@ def main(
     else:
         for module in modules or TARGETS:
             seconds[module] = _run_module(module, TARGETS[module])
-    statuses = {m: _statuses(m, p) for m, p in TARGETS.items()}
-    result = summarise(statuses, seconds)
+    # A module mutmut never ran in this checkout (no .meta) keeps its last results, so one
+    # module can be run alone (``python -m benchmarks.mutation module01_intro.contract``).
+    ran = {m: p for m, p in TARGETS.items() if _meta(m).exists()}
+    result = summarise({m: _statuses(m, p) for m, p in ran.items()}, seconds)
+    if previous.exists() and len(ran) < len(TARGETS):
+        old = json.loads(previous.read_text())
+        kept = [m for m in TARGETS if m not in ran and m in old["modules"]]
+        modules = {m: result["modules"].get(m) or old["modules"][m] for m in TARGETS
+                   if m in ran or m in kept}  # fmt: skip
+        survivors = result["survivors"] + [
+            s for s in old["survivors"] if s["mutant"].rsplit(".", 1)[0] in kept
+        ]
+        result = _with_totals(modules, survivors, seconds)
     save_results(result, markdown(result), RESULTS / "mutation")
     unexplained = [s["mutant"] for s in result["survivors"] if s["reason"] == "UNEXPLAINED"]
     if unexplained:
