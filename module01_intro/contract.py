@@ -213,9 +213,9 @@ def _warning_failures(df: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFr
             values = df[col_name].dropna()
             bad = values[~check(values).check_output.to_numpy()]
             if len(bad):
-                rows.append({"schema_context": "Column", "column": col_name,
-                             "check": check.name, "failure_case": bad.head(3).tolist(),
-                             "index": bad.index[:3].tolist(), "n": len(bad)})  # fmt: skip
+                rows.append({"column": col_name, "check": check.name, "n": len(bad),
+                             "failure_case": bad.head(3).tolist(),
+                             "index": bad.index[:3].tolist()})  # fmt: skip
     if not rows:
         return pd.DataFrame(columns=REPORT_COLUMNS)
     out = pd.DataFrame(rows)
