@@ -269,7 +269,11 @@ class FlightFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """Return the features of each scheduled flight, in :func:`feature_names` order.
+        """Return the features of each scheduled flight, in :func:`feature_names` order."""
+        return pd.DataFrame(self.feature_columns(X), index=X.index)
+
+    def feature_columns(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The features of each scheduled flight as arrays, in :func:`feature_names` order.
 
         A few rows (the service's requests) take a shortcut: the calendar and the time zone
         are read from tables that :func:`scheduled_hour_utc` itself computed once, instead
@@ -297,8 +301,8 @@ class FlightFeatures(TransformerMixin, BaseEstimator):
             columns |= {name: weather[:, i] for i, name in enumerate(_WEATHER_ALL)}
         for col in CATEGORICAL_FEATURES:
             columns[col] = X[col].astype(str).to_numpy()
-        # One frame built once: adding columns one by one copies the frame's blocks each time.
-        return pd.DataFrame({c: columns[c] for c in self.feature_names_}, index=X.index)
+        # Built once, in order: adding columns to a frame one by one copies it each time.
+        return {c: columns[c] for c in self.feature_names_}
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The output column names (scikit-learn's set_output API uses this)."""
