@@ -1,8 +1,10 @@
 """Micro-batching: requests that arrive while the model is busy share its next call.
 
-Why it matters: one call of the model on one flight costs almost as much as on eight (the
-pipeline's pandas and scikit-learn overhead dominates the arithmetic), so a service that
-calls the model once per request spends most of its CPU on overhead. Here every request
+Why it matters: one call of the model has a fixed cost beyond its arithmetic (for the
+pipeline, pandas and scikit-learn overhead that made one flight cost almost as much as
+eight; the predictor's few-flights path shrinks it, but eight flights in one call still
+cost far less than eight calls), so a service that calls the model once per request
+spends much of its CPU on overhead. Here every request
 hands its rows to one worker thread and waits; the worker takes everything queued (up to
 ``max_rows``) and scores it in one call. An idle service adds no delay: a lone request is
 scored at once, and batches only form when requests queue up behind a busy model. The

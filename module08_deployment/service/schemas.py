@@ -85,8 +85,13 @@ class Flight(BaseModel):
     """One scheduled flight: what an airline knows when it publishes the schedule."""
 
     # strict: "2013" or 2013.5 is not a year, 0 is not a timestamp; the schema says so too.
+    # python-re: the contract's patterns mean what they mean to pandera (Python's re), e.g.
+    # "$" also matches before a final newline; Rust's engine would refuse "IAH\n".
     model_config = ConfigDict(
-        extra="forbid", strict=True, json_schema_extra={"examples": [EXAMPLE_FLIGHT]}
+        extra="forbid",
+        strict=True,
+        regex_engine="python-re",
+        json_schema_extra={"examples": [EXAMPLE_FLIGHT]},
     )
 
     year: int = Field(**contract_field("year", description="the model knows 2013 only"))
