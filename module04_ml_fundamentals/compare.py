@@ -34,6 +34,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier
 
+from labs_common.label import is_late, resolve_minutes
 from module04_ml_fundamentals.features import CATEGORICAL_FEATURES
 from module04_ml_fundamentals.train import build_classifier, build_encoder
 
@@ -139,7 +140,7 @@ def compare_regressors(
     delay_train: np.ndarray,
     X_valid: pd.DataFrame,
     delay_valid: np.ndarray,
-    late_minutes: int = 15,
+    late_minutes: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Fit regressors of the delay; judge them as regressors *and* as late-flight detectors.
 
@@ -147,7 +148,8 @@ def compare_regressors(
     score for "late"; ``flagged`` (share predicted over ``late_minutes``) against
     ``late_share`` (the truth); ``recall`` of late flights at that cut.
     """
-    late = np.asarray(delay_valid) > late_minutes
+    late_minutes = resolve_minutes(late_minutes)  # None: params.yaml's, as the label
+    late = is_late(np.asarray(delay_valid), late_minutes)
     rows, preds = [], {}
     for name, model in models.items():
         _, fit_s = _timed(model.fit, X_train, delay_train)

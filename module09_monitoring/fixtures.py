@@ -32,7 +32,7 @@ class ReplayWorld:
 
 def labelled_sample(rows_per_month: int, seed: int) -> pd.DataFrame:
     """Return ``rows_per_month`` arrived flights of each month, with ``late``, in date order."""
-    flights = add_label(load_table("flights"), 15)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    flights = add_label(load_table("flights"))[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
     parts = [
         g.sample(min(rows_per_month, len(g)), random_state=seed)
         for _, g in flights.groupby("month", sort=True)
