@@ -39,14 +39,13 @@ def split_by_month(df: pd.DataFrame, split: SplitParams) -> dict[str, pd.DataFra
 
 def main() -> None:
     """Read the labelled flights, split them by month, write one Parquet file per part."""
-    from labs_common import paths
+    from labs_common import contract
     from labs_common.config import load_params
     from labs_common.data import read_table, write_table
 
-    parts = split_by_month(read_table(paths.INTERIM / "flights_labelled.parquet"),
-                           load_params().split)  # fmt: skip
+    parts = split_by_month(read_table(contract.LABELLED_FLIGHTS), load_params().split)
     for name, part in parts.items():
-        write_table(part, paths.PROCESSED / f"{name}.parquet")
+        write_table(part, contract.SPLITS[name])
 
 
 if __name__ == "__main__":

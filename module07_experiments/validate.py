@@ -81,12 +81,12 @@ def explain(report: dict) -> str:
 
 def main() -> None:
     """Read data/raw, write reports/validation.json, exit 1 if the contract is broken."""
-    from labs_common import paths
+    from labs_common import contract, paths
     from labs_common.data import read_table, write_text
 
     tables = {name: read_table(paths.RAW / f"{name}.parquet") for name in TABLES}
     report = validate_tables(tables)
-    write_text(json.dumps(report, indent=2, default=str) + "\n", paths.REPORTS / "validation.json")
+    write_text(json.dumps(report, indent=2, default=str) + "\n", contract.VALIDATION_REPORT)
     if not report["ok"]:
         raise DataValidationError(
             "the raw data breaks the contract; no later stage will run:\n" + explain(report)

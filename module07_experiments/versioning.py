@@ -18,9 +18,10 @@ import pandas as pd
 import yaml
 
 from labs_common import paths
+from labs_common.contract import GIT_COMMIT_TAG, TEST_ROC_AUC_TAG, THRESHOLD_TAG, TRAIN_MD5_TAG
 
 #: Version tags the register stage writes (module 08) that a versions table shows.
-VERSION_TAGS = ("test_roc_auc", "threshold", "data.train.md5", "git.commit")
+VERSION_TAGS = (TEST_ROC_AUC_TAG, THRESHOLD_TAG, TRAIN_MD5_TAG, GIT_COMMIT_TAG)
 
 
 def dvc_out_hash(lock_path: Path, out: str) -> str:

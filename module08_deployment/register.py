@@ -21,15 +21,16 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from sklearn.metrics import roc_auc_score
 
+from labs_common import contract
 from labs_common.config import RegisterParams
+from labs_common.contract import CHALLENGER, CHAMPION
+from labs_common.contract import MODEL_SHA256_TAG as HASH_TAG
 from module06_lifecycle.model_files import load_skops_model, sha256_of, skops_file
-from module06_lifecycle.predictor import HASH_TAG
 
 log = logging.getLogger(__name__)
 
-CHAMPION, CHALLENGER = "champion", "challenger"
 #: Version tags the service and the monitor read (threshold, lineage, quality).
-TAG_KEYS = ("threshold", "threshold_rule", "test_roc_auc", "data.train.md5", "git.commit")
+TAG_KEYS = contract.VERSION_TAGS
 
 
 @dataclass
@@ -121,19 +122,18 @@ def register(
 
 def main() -> None:
     """Read the run and the metrics, register the model, write reports/registry.json."""
-    from labs_common import paths
     from labs_common.config import load_params
     from labs_common.data import read_table, write_text
     from module07_experiments.tracking import use_experiment
 
-    use_experiment("flight-delay")
-    run = json.loads((paths.REPORTS / "train_run.json").read_text())
-    metrics = json.loads((paths.REPORTS / "metrics.json").read_text())
+    use_experiment(contract.EXPERIMENT)
+    run = json.loads(contract.TRAIN_RUN.read_text())
+    metrics = json.loads(contract.METRICS.read_text())
     run_tags = mlflow.get_run(run["run_id"]).data.tags
     tags = {k: str(metrics.get(k, run_tags.get(k, ""))) for k in TAG_KEYS}
-    test = read_table(paths.PROCESSED / "test.parquet")
+    test = read_table(contract.TEST_SPLIT)
     report = register(run["model_uri"], metrics, tags, load_params().register, test)
-    write_text(json.dumps(report, indent=2) + "\n", paths.REPORTS / "registry.json")
+    write_text(json.dumps(report, indent=2) + "\n", contract.REGISTRY_REPORT)
     for reason in report["reasons"]:
         log.info("%s", reason)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract
 from labs_common.data import read_table
 from labs_common.label import late_label
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TRAINING = paths.PROCESSED / "train.parquet"
+TRAINING = contract.TRAIN_SPLIT
 #: What ``labs monitor`` prints first; the rest of the entry follows.
 HEADLINE = ("month", "drift_share", "drifted_features", "roc_auc", "retrain")
 #: The alerts ``labs monitor --fail-on-drift`` fails on: inputs or scores moved.

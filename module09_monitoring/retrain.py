@@ -18,9 +18,10 @@ import pandas as pd
 from sklearn.base import clone
 
 from labs_common.config import CostParams, RegisterParams
+from labs_common.contract import CHAMPION
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
 from module05_business.slices import slice_report
-from module08_deployment.register import CHAMPION, decide
+from module08_deployment.register import decide
 from module09_monitoring.quality import calibration_stats, ranking_stats
 from module09_monitoring.reference import score_flights
 

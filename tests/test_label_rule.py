@@ -10,7 +10,6 @@ follow params.yaml, and the lessons that write the rule out on purpose stay pinn
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from labs_common import label, paths
 from labs_common.config import load_params
+from tests.source_files import course_files
 
 ROOT = paths.ROOT
 RULE = "labs_common/label.py"
@@ -48,7 +48,7 @@ LESSONS = {
 #: Folders not scanned: tests compute their expectations independently; exercise starters,
 #: solutions and checks are the student's self-contained code (checks vary the threshold);
 #: the student project template is a separate repository.
-SKIPPED = ("tests/", "exercises/", "capstone/project/", "docs/", "benchmarks/results/")
+SKIPPED = ("tests/", "exercises/", "capstone/project/", "docs/", "benchmarks/results/", "mutants/")
 
 
 def label_literals(text: str) -> list[tuple[int, str]]:
@@ -69,15 +69,9 @@ def _code_of(path: Path) -> str:
 
 
 def _scanned_files() -> list[Path]:
-    """Every .py and .ipynb of the course outside SKIPPED (hidden folders and data pruned)."""
-    files = []
-    for folder, subdirs, names in os.walk(ROOT):
-        rel = Path(folder).relative_to(ROOT).as_posix() + "/"
-        subdirs[:] = [d for d in subdirs if not d.startswith((".", "_")) and d != "data"]
-        if rel.startswith(("tests/", "./tests/")) or any(part in rel for part in SKIPPED):
-            continue
-        files += [Path(folder) / n for n in names if n.endswith((".py", ".ipynb"))]
-    return sorted(p for p in files if p.relative_to(ROOT).as_posix() != RULE)
+    """Every .py and .ipynb of the course outside SKIPPED, the rule's own file excepted."""
+    files = course_files((".py", ".ipynb"), skip=SKIPPED)
+    return [p for p in files if p.relative_to(ROOT).as_posix() != RULE]
 
 
 @pytest.mark.parametrize(
