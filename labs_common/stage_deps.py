@@ -23,9 +23,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from labs_common import paths
+from labs_common.artifacts import read_dvc_stages
 
 ROOT = paths.ROOT
 #: The course's own top-level packages; imports of anything else are third-party.
@@ -98,7 +97,7 @@ def code_deps(module: str) -> frozenset[str]:
 
 def stage_modules(dvc_yaml: Path = ROOT / "dvc.yaml") -> dict[str, str]:
     """Map each stage of ``dvc.yaml`` whose command is ``python -m X`` to ``X``."""
-    stages = yaml.safe_load(dvc_yaml.read_text())["stages"]
+    stages = read_dvc_stages(dvc_yaml)
     return {
         name: match.group(1)
         for name, stage in stages.items()
@@ -113,7 +112,7 @@ def declared_code_deps(stage: dict) -> set[str]:
 
 def mismatches(dvc_yaml: Path = ROOT / "dvc.yaml") -> dict[str, tuple[list[str], list[str]]]:
     """For each stage: (files it runs but does not list, files it lists but never runs)."""
-    stages = yaml.safe_load(dvc_yaml.read_text())["stages"]
+    stages = read_dvc_stages(dvc_yaml)
     out = {}
     for name, module in stage_modules(dvc_yaml).items():
         need, have = set(code_deps(module)), declared_code_deps(stages[name])

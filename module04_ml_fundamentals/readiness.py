@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from sklearn.metrics import roc_auc_score
 
-from labs_common import contract, paths
+from labs_common import artifacts, contract, paths
 from labs_common.config import Params
 from labs_common.data import read_table
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
@@ -39,10 +38,7 @@ def load_reports(folder: Path = paths.REPORTS, names: tuple[str, ...] = REPORTS)
 
 def read_mlmodel(model_dir: Path = contract.MODEL_DIR) -> dict:
     """Read the ``MLmodel`` file MLflow wrote beside the model: flavors, signature, ids."""
-    path = Path(model_dir) / "MLmodel"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; run `dvc repro train` to make the model")
-    return yaml.safe_load(path.read_text())
+    return artifacts.read_mlmodel(model_dir)
 
 
 def signature_inputs(mlmodel: dict) -> list[str]:
