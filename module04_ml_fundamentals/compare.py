@@ -22,9 +22,6 @@ from sklearn.ensemble import (
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import (
-    average_precision_score,
-    brier_score_loss,
-    log_loss,
     mean_absolute_error,
     roc_auc_score,
     root_mean_squared_error,
@@ -35,6 +32,7 @@ from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier
 
 from labs_common.label import is_late, resolve_minutes
+from labs_common.metrics import probability_metrics
 from module04_ml_fundamentals.features import CATEGORICAL_FEATURES
 from module04_ml_fundamentals.train import build_classifier, build_encoder
 
@@ -97,12 +95,7 @@ def score_probabilities(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
         >>> score_probabilities(np.array([0, 1]), np.array([0.2, 0.8]))["roc_auc"]
         1.0
     """
-    return {
-        "roc_auc": roc_auc_score(y, proba),
-        "pr_auc": average_precision_score(y, proba),
-        "log_loss": log_loss(y, proba, labels=[0, 1]),
-        "brier": brier_score_loss(y, proba),
-    }
+    return probability_metrics(y, proba)
 
 
 def _timed(fn: object, *args: object) -> tuple[object, float]:
