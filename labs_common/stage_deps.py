@@ -61,15 +61,28 @@ def imported_names(path: Path) -> set[str]:
                 base = ".".join([*parent, base] if base else parent)
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            names.add(node.args[0].value)
+        elif name := literal_import_call(node):
+            names.add(name)
     return names
+
+
+def literal_import_call(node: ast.AST) -> str | None:
+    """The module a call ``importlib.import_module("x")`` or ``__import__("x")`` imports.
+
+    Why it matters: a lazy import is an import all the same; only a literal name can be
+    read without running the code, so a computed one gives None.
+
+    Example:
+        >>> literal_import_call(ast.parse("importlib.import_module('a.b')").body[0].value)
+        'a.b'
+    """
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = getattr(node.func, "attr", getattr(node.func, "id", None))
+    first = node.args[0]
+    if func in ("import_module", "__import__") and isinstance(first, ast.Constant):
+        return first.value if isinstance(first.value, str) else None
+    return None
 
 
 def _parents(dotted: str) -> list[str]:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from labs_common import paths
 from labs_common.config import load_params
+from labs_common.stage_deps import literal_import_call
 
 ROOT = paths.ROOT
 MODULE_RE = re.compile(r"^module(\d\d)_\w+$")
@@ -47,15 +48,8 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", None))
-            in ("import_module", "__import__")
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.append((node.lineno, node.args[0].value))
+        elif name := literal_import_call(node):
+            found.append((node.lineno, name))
     return found
 
 
@@ -125,34 +119,28 @@ def has_key(obj: object, dotted: str) -> bool:
 # -- the helpers themselves catch what they should -------------------------------------
 
 
-def test_forbidden_imports_names_file_line_and_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("source", "below", "also", "expected"),
+    [
+        ("import module02_foundations\nfrom module07_experiments.track import log\n"
+         "import importlib\nimportlib.import_module('module09_monitoring.drift')\n", 5, (),
+         ["a.py:2: imports module07_experiments.track",
+          "a.py:4: imports module09_monitoring.drift"]),
+        ("def run():\n    from capstone.sandbox import copy_repo\n    return copy_repo\n"
+         "def bench():\n    return __import__('benchmarks.pipeline')\nimport labs_common.paths\n",
+         8, (), ["a.py:2: imports capstone.sandbox", "a.py:5: imports benchmarks.pipeline"]),
+        ("import module09_monitoring\nimport capstone.cli\nimport benchmarks.pipeline\n",
+         TOP_LAYER + 1, ("benchmarks",), ["a.py:3: imports benchmarks.pipeline"]),
+    ],
+    ids=["later-modules-and-import_module", "lazy-imports-of-the-top", "top-layers-not-each-other"],
+)  # fmt: skip
+def test_forbidden_imports_names_file_line_and_import(
+    tmp_path: Path, source: str, below: int, also: tuple[str, ...], expected: list[str]
+) -> None:
     pkg = tmp_path / "module04_x"
     pkg.mkdir()
-    (pkg / "a.py").write_text(
-        "import module02_foundations\nfrom module07_experiments.track import log\n"
-        "import importlib\nimportlib.import_module('module09_monitoring.drift')\n"
-    )
-    assert forbidden_imports(pkg, below=5) == [
-        "module04_x/a.py:2: imports module07_experiments.track",
-        "module04_x/a.py:4: imports module09_monitoring.drift",
-    ]
-
-
-def test_forbidden_imports_sees_lazy_imports_of_the_top_layers(tmp_path: Path) -> None:
-    pkg = tmp_path / "module07_x"
-    pkg.mkdir()
-    (pkg / "a.py").write_text(
-        "def run():\n    from capstone.sandbox import copy_repo\n    return copy_repo\n"
-        "def bench():\n    return __import__('benchmarks.pipeline')\n"
-        "import labs_common.paths\n"
-    )
-    assert forbidden_imports(pkg, below=8) == [
-        "module07_x/a.py:2: imports capstone.sandbox",
-        "module07_x/a.py:5: imports benchmarks.pipeline",
-    ]
-    assert forbidden_imports(pkg, below=TOP_LAYER + 1, also=("benchmarks",)) == [
-        "module07_x/a.py:5: imports benchmarks.pipeline"
-    ]
+    (pkg / "a.py").write_text(source)
+    assert forbidden_imports(pkg, below=below, also=also) == [f"module04_x/{e}" for e in expected]
 
 
 def test_notebook_problems_finds_outputs_and_counts(tmp_path: Path) -> None:

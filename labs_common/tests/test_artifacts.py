@@ -79,6 +79,12 @@ def test_a_missing_lock_records_nothing(tmp_path: Path) -> None:
     assert artifacts.lock_hash(tmp_path / "dvc.lock", "models/model") == ""
 
 
+def test_stage_io_counts_metrics_and_plots_as_outputs() -> None:
+    stage = {"deps": ["a/"], "outs": [{"m.pkl": {"cache": False}}], "metrics": ["r.json"],
+             "plots": [{"p.csv": None}]}  # fmt: skip
+    assert artifacts.stage_io(stage) == (["a"], ["m.pkl", "r.json", "p.csv"])
+
+
 def test_the_course_lock_and_yaml_name_the_same_stages() -> None:
     stages = artifacts.read_dvc_stages()
     assert set(artifacts.read_dvc_lock()) <= set(stages)
@@ -88,8 +94,12 @@ def test_the_course_lock_and_yaml_name_the_same_stages() -> None:
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [("", "no 'stages:' section"), ("stages:\n  a:\n    foreach: [1]\n", "foreach/matrix")],
-    ids=["empty", "templated"],
+    [
+        ("", "no 'stages:' section"),
+        ("foo: 1\n", "no 'stages:' section"),
+        ("stages:\n  s: {foreach: [1, 2], do: {cmd: x}}\n", "foreach/matrix"),
+    ],
+    ids=["empty", "no-stages", "foreach"],
 )
 def test_read_dvc_stages_says_what_it_cannot_read(tmp_path: Path, text: str, match: str) -> None:
     (tmp_path / "dvc.yaml").write_text(text)
