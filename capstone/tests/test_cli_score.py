@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -40,13 +39,6 @@ def test_score_reports_a_missing_model_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "--month", "11", "--model", str(tmp_path)])
     assert result.exit_code == 1
     assert "not an MLflow model folder" in " ".join(result.output.split())  # rich wraps
-
-
-@pytest.fixture(scope="module")
-def scheduler(loopback_cluster) -> Iterator[str]:
-    """A scheduler and two single-thread workers on loopback TCP; yields the address."""
-    with loopback_cluster(2) as cluster:
-        yield cluster.scheduler_address
 
 
 @pytest.mark.slow

@@ -6,7 +6,6 @@ would be between machines) and the code under test attaches to it by its address
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +17,6 @@ from module06_lifecycle.fixtures import TinySetup
 from module06_lifecycle.predictor import Predictor, load_from_dir
 from module08_deployment import scale_out
 from module08_deployment.server import free_port
-
-
-@pytest.fixture(scope="module")
-def scheduler(loopback_cluster) -> Iterator[str]:
-    """A scheduler and two single-thread workers on loopback TCP; yields the address."""
-    with loopback_cluster(2) as cluster:
-        yield cluster.scheduler_address
 
 
 @pytest.fixture
