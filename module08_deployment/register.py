@@ -43,7 +43,7 @@ class Decision:
     champion_test_roc_auc: float | None = None
 
 
-def decide(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> Decision:
+def apply_gates(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> Decision:
     """Apply the gates to a candidate's metrics; pure, so it is easy to test.
 
     Args:
@@ -54,7 +54,7 @@ def decide(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> 
     Example:
         >>> g = RegisterParams(model_name="m", min_roc_auc=0.7, max_slice_gap=0.2,
         ...                    min_slice_rows=1, tolerance=0.0)
-        >>> decide({"test_roc_auc": 0.71, "max_slice_gap": 0.1}, g, None).alias
+        >>> apply_gates({"test_roc_auc": 0.71, "max_slice_gap": 0.1}, g, None).alias
         'champion'
     """
     auc, gap = metrics["test_roc_auc"], metrics["max_slice_gap"]
@@ -110,7 +110,7 @@ def register(
     """Register ``model_uri`` as a new version of ``gates.model_name`` and set its alias."""
     client = MlflowClient()
     current = champion_auc_on(client, gates.model_name, test)
-    decision = decide(metrics, gates, current[1] if current else None)
+    decision = apply_gates(metrics, gates, current[1] if current else None)
     if current:
         decision.champion_version, decision.champion_test_roc_auc = current[0], round(current[1], 6)
     tags = {**tags, HASH_TAG: model_sha256(model_uri)}  # checked whenever it is loaded
