@@ -161,7 +161,10 @@ def check_git(which: Callable[[str], str | None] = shutil.which) -> Finding:
 
 def check_pipeline(root: Path = paths.ROOT) -> Finding:
     """Whether the pipeline has run here: the model and its metrics exist."""
-    needed = [root / "models" / "model" / "MLmodel", root / "reports" / "metrics.json"]
+    needed = [
+        contract.under(root, contract.MODEL_DIR) / "MLmodel",
+        contract.under(root, contract.METRICS),
+    ]
     missing = [str(p.relative_to(root)) for p in needed if not p.exists()]
     if not missing:
         return Finding("pipeline", "ok", "model and metrics present")

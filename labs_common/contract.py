@@ -13,6 +13,8 @@ Directories stay in :mod:`labs_common.paths`; this module names what lives in th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from labs_common import paths
 
 # --- Files the DVC stages write (dvc.yaml ``outs``, ``metrics`` and ``plots``), by stage ---
@@ -51,6 +53,17 @@ MONITOR_REPORT = paths.REPORTS / "monitor.json"
 
 #: Columns of ``scores.parquet``: train writes them, evaluate reads them.
 SCORE_COLUMNS = ("split", "month", "carrier", "origin", "y", "proba")
+
+
+def under(root: Path, artifact: Path) -> Path:
+    """The same artifact in another checkout (a sandbox copy, a student's clone).
+
+    Example:
+        >>> under(Path("/tmp/copy"), METRICS).as_posix()
+        '/tmp/copy/reports/metrics.json'
+    """
+    return Path(root) / artifact.relative_to(paths.ROOT)
+
 
 # --- MLflow names ---
 #: The experiment every training run of the pipeline is logged under.

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.artifacts import lock_hash, read_mlmodel
 from labs_common.contract import GIT_COMMIT_TAG, TEST_ROC_AUC_TAG, THRESHOLD_TAG, TRAIN_MD5_TAG
 
@@ -38,13 +38,13 @@ def model_identity(root: Path = paths.ROOT) -> dict:
         ``alias`` (``reports/registry.json``), and the ``model_id`` written in
         ``models/model/MLmodel``; missing files give empty values.
     """
-    reports = root / "reports"
-    run = _read_json(reports / "train_run.json")
-    registry = _read_json(reports / "registry.json")
-    model_dir = root / "models" / "model"
+    run = _read_json(contract.under(root, contract.TRAIN_RUN))
+    registry = _read_json(contract.under(root, contract.REGISTRY_REPORT))
+    model_dir = contract.under(root, contract.MODEL_DIR)
     meta = read_mlmodel(model_dir) if (model_dir / "MLmodel").is_file() else {}
+    model_out = contract.MODEL_DIR.relative_to(paths.ROOT).as_posix()  # as dvc.lock names it
     return {
-        "dvc_md5": dvc_out_hash(root / "dvc.lock", "models/model"),
+        "dvc_md5": dvc_out_hash(root / "dvc.lock", model_out),
         "run_id": run.get("run_id", ""),
         "model_id": run.get("model_id", ""),
         "model_uri": run.get("model_uri", ""),
