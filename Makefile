@@ -13,12 +13,17 @@ LOCK := requirements.lock
 # uv's version comes from the lock, so the lock stays the one place for every pin.
 UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' $(LOCK) 2>/dev/null)
 
-# Offline and quiet: no telemetry, no update checks, local stores inside the repo.
+# Offline and quiet: no telemetry, no update checks, local stores inside the repo. The same
+# switches as labs_common/tooling.py OFFLINE_ENV (tests/test_contract.py keeps them equal).
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := true
 export DVC_NO_ANALYTICS := 1
 export DVC_STUDIO_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export EVIDENTLY_DISABLE_TELEMETRY := 1
+export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
+export PREFECT_LOGGING_LEVEL := WARNING
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_HOME := $(CURDIR)/.prefect
 # Use the system's CA certificates (corporate proxies); uv's own store would refuse them.
 export UV_SYSTEM_CERTS := 1

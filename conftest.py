@@ -181,3 +181,10 @@ def loopback_cluster() -> Callable[[int], AbstractContextManager]:
             yield cluster
 
     return start
+
+
+@pytest.fixture(scope="module")
+def scheduler(loopback_cluster) -> Iterator[str]:
+    """A scheduler and two single-thread workers on loopback TCP; yields its address."""
+    with loopback_cluster(2) as cluster:
+        yield cluster.scheduler_address

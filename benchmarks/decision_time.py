@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from benchmarks import save_results
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import load_params
 from labs_common.logs import setup_logging
 from module04_ml_fundamentals.encoding import decision_time_settings
@@ -40,7 +40,7 @@ HOURS = (0, 1, 2, 4)
 def run() -> dict:
     """Fit one pipeline per weather setting; validation and test ROC AUC of each."""
     params = load_params()
-    best = json.loads((paths.REPORTS / "train.json").read_text())["best_params"]
+    best = json.loads(contract.TRAIN_REPORT.read_text())["best_params"]
     parts = {
         n: pd.read_parquet(paths.PROCESSED / f"{n}.parquet") for n in ("train", "valid", "test")
     }

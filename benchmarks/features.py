@@ -44,7 +44,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import TargetEncoder
 
 from benchmarks import save_results
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import load_params
 from module04_ml_fundamentals import features as F
 from module04_ml_fundamentals.train import build_classifier
@@ -280,13 +280,13 @@ def run() -> dict:
         decision_hours=params.features.decision_hours,
     ).fit(parts["train"])
     base = {n: fitted.transform(X) for n, X in parts.items()}
-    labelled = pd.read_parquet(paths.INTERIM / "flights_labelled.parquet")
+    labelled = pd.read_parquet(contract.LABELLED_FLIGHTS)
     adders = {"congestion": congestion(schedule), "rotation": rotation(schedule)}
     if params.features.use_weather:  # the ablation setting has no weather grid to widen
         adders["weather trends and NYC-wide, to the decision"] = weather_around(
             fitted, params.features.decision_hours
         )
-    train_json = json.loads((paths.REPORTS / "train.json").read_text())
+    train_json = json.loads(contract.TRAIN_REPORT.read_text())
     best = train_json["best_params"]
 
     # Not in "all of the above": it needs outcomes the capstone's model cannot carry.

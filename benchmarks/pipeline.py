@@ -4,7 +4,7 @@ The monitor stage (a four-month replay with retraining) has its own benchmark un
 `benchmarks/monitoring`.
 
 Run with ``make bench``. The clean run happens in a fresh copy of the repository (see
-``capstone.sandbox``), so the workspace is untouched. Targets from the pipeline issue:
+``labs_common.sandbox``), so the workspace is untouched. Targets from the pipeline issue:
 clean run within 3x the bare fit+load and under 90 s on 2 cores; no-op under 3 s.
 
 Two "bare" figures, because the search fits every grid candidate: the chosen model fitted
@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks import save_results
-from capstone.sandbox import copy_repo, dvc
 from labs_common import paths
 from labs_common.config import load_params
+from labs_common.sandbox import copy_repo, dvc
 from module04_ml_fundamentals.features import LABEL
 from module04_ml_fundamentals.train import build_pipeline, search
 

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import save_results
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.data import write_text
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module06_lifecycle.predictor import Predictor
@@ -65,7 +65,7 @@ def load_model() -> Predictor:
     try:
         return load_predictor()
     except ModelNotFoundError:
-        return load_predictor(paths.MODELS / "model")
+        return load_predictor(contract.MODEL_DIR)
 
 
 def write_partitions(

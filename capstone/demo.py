@@ -21,7 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from capstone.summary import WHERE_TO_LOOK, headline, monitoring_line, summary_table
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.logs import console
 
 
@@ -84,7 +84,7 @@ def check_service(root: Path) -> str:
 def run_monitoring(root: Path) -> str:
     """Replay Sep-Dec through the monitors (module 09), then read the loop's decisions."""
     dvc("repro", "monitor", root=root)
-    return monitoring_line(root / "reports" / "monitoring" / "summary.json")
+    return monitoring_line(contract.under(root, contract.MONITORING_SUMMARY))
 
 
 def build_report_site(root: Path) -> str:

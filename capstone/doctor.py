@@ -22,12 +22,12 @@ from typing import Literal
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-from labs_common import paths
+from labs_common import contract, paths
 
 Status = Literal["ok", "warn", "fail"]
 
 #: Ports the course's servers use: the API (make serve), the MLflow UI, the Prefect UI.
-PORTS = {8000: "API (make serve)", 5000: "MLflow UI", 4200: "Prefect UI"}
+PORTS = {contract.SERVICE_PORT: "API (make serve)", 5000: "MLflow UI", 4200: "Prefect UI"}
 #: Free disk to keep: a fresh clone's `make demo` wrote 125 MB besides .venv (data, DVC
 #: cache, MLflow store, reports), the API image is about 1 GB; the rest is for experiments.
 MIN_FREE_GB = 2.0
@@ -161,7 +161,10 @@ def check_git(which: Callable[[str], str | None] = shutil.which) -> Finding:
 
 def check_pipeline(root: Path = paths.ROOT) -> Finding:
     """Whether the pipeline has run here: the model and its metrics exist."""
-    needed = [root / "models" / "model" / "MLmodel", root / "reports" / "metrics.json"]
+    needed = [
+        contract.under(root, contract.MODEL_DIR) / "MLmodel",
+        contract.under(root, contract.METRICS),
+    ]
     missing = [str(p.relative_to(root)) for p in needed if not p.exists()]
     if not missing:
         return Finding("pipeline", "ok", "model and metrics present")

@@ -28,7 +28,7 @@ import pandas as pd  # noqa: E402
 from prefect import flow, task, unmapped  # noqa: E402
 from prefect.cache_policies import NONE  # noqa: E402
 
-from labs_common import paths  # noqa: E402
+from labs_common import contract, paths  # noqa: E402
 from labs_common.config import load_params  # noqa: E402
 from labs_common.data import read_table, write_table  # noqa: E402
 from module09_monitoring import replay  # noqa: E402
@@ -100,8 +100,8 @@ def write_partition(scored: pd.DataFrame, month: int, out_dir: str) -> str:
 @flow(name="batch_score")
 def batch_score(
     months: list[int],
-    source: str = str(paths.PROCESSED / "test.parquet"),
-    model_dir: str = str(paths.MODELS / "model"),
+    source: str = str(contract.TEST_SPLIT),
+    model_dir: str = str(contract.MODEL_DIR),
     out_dir: str = str(paths.DATA / "predictions" / "flow"),
 ) -> list[str]:
     """Score monthly partitions in parallel (one task chain per month); return the files.
@@ -179,7 +179,7 @@ def write_summary(entries: list[dict], out_dir: str) -> str:
 def monitor_and_retrain(
     months: list[int] | None = None,
     model_dir: str | None = None,
-    training: str = str(paths.PROCESSED / "train.parquet"),
+    training: str = str(contract.TRAIN_SPLIT),
     production: list[str] | None = None,
     raw_dir: str = str(paths.RAW),
     out_dir: str = str(replay.OUT_DIR),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labs_common import contract
 from labs_common.config import load_params
 from module04_ml_fundamentals.features import decision_time
 
@@ -25,8 +26,8 @@ def read_report(path: Path) -> dict | list:
 def headline(reports: Path) -> str:
     """One line on the model the pipeline produced: quality, saving, registry decision."""
     metrics, registry = (
-        read_report(reports / "metrics.json"),
-        read_report(reports / "registry.json"),
+        read_report(reports / contract.METRICS.name),
+        read_report(reports / contract.REGISTRY_REPORT.name),
     )
     return (
         f"test ROC AUC {metrics.get('test_roc_auc', NAN):.3f}, cost saving "
@@ -54,8 +55,8 @@ def monitoring_line(summary: Path) -> str:
 def summary_table(reports: Path) -> Table:
     """The headline figures of the last run, read from the reports the stages wrote."""
     metrics, registry = (
-        read_report(reports / "metrics.json"),
-        read_report(reports / "registry.json"),
+        read_report(reports / contract.METRICS.name),
+        read_report(reports / contract.REGISTRY_REPORT.name),
     )
     validation, features = (
         read_report(reports / "validation.json"),
@@ -77,7 +78,9 @@ def summary_table(reports: Path) -> Table:
          f"{metrics.get('cost_saving_vs_best_trivial', NAN):.1%}"),
         ("registry", f"{registry.get('model_name', '?')} v{registry.get('version', '?')} "
                      f"-> {registry.get('alias', '?')}"),
-        ("monitoring replay", monitoring_line(reports / "monitoring" / "summary.json")),
+        ("monitoring replay", monitoring_line(
+            reports / contract.MONITORING_DIR.name / contract.MONITORING_SUMMARY.name
+        )),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)

@@ -1,4 +1,4 @@
-"""Typed, validated parameters (params.yaml) and environment settings.
+"""Typed, validated parameters (params.yaml), one pydantic model per section.
 
 Why it matters: a typo in params.yaml should stop the pipeline with a message naming the
 key, not silently fall back to a default three stages later. Each section of params.yaml
@@ -14,7 +14,6 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from labs_common import paths
 
@@ -101,7 +100,6 @@ class MonitorParams(_Section):
 
     reference_rows: int = Field(40_000, ge=1_000)
     seed: int = 42
-    drift_method: Literal["psi"] = "psi"
     drift_floor: float = Field(0.1, gt=0)
     drift_margin: float = Field(2.0, ge=1.0)
     max_drift_share: float = Field(0.25, gt=0, le=1)
@@ -171,17 +169,3 @@ def load_params(path: Path = paths.PARAMS_PATH) -> Params:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ParamsError(f"{path} has invalid parameters: {problems}") from exc
-
-
-class Settings(BaseSettings):
-    """Settings read from the environment (prefix ``LABS_``), for what differs per machine."""
-
-    model_config = SettingsConfigDict(env_prefix="LABS_", extra="ignore")
-
-    log_level: str = "INFO"
-    sample_rows: int | None = Field(None, ge=100, description="Use a sample in notebooks/tests")
-
-
-def get_settings() -> Settings:
-    """Build the settings from the current environment (not cached, so tests can patch)."""
-    return Settings()

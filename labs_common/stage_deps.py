@@ -23,9 +23,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from labs_common import paths
+from labs_common.artifacts import read_dvc_stages
 
 ROOT = paths.ROOT
 #: The course's own top-level packages; imports of anything else are third-party.
@@ -62,15 +61,28 @@ def imported_names(path: Path) -> set[str]:
                 base = ".".join([*parent, base] if base else parent)
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            names.add(node.args[0].value)
+        elif name := literal_import_call(node):
+            names.add(name)
     return names
+
+
+def literal_import_call(node: ast.AST) -> str | None:
+    """The module a call ``importlib.import_module("x")`` or ``__import__("x")`` imports.
+
+    Why it matters: a lazy import is an import all the same; only a literal name can be
+    read without running the code, so a computed one gives None.
+
+    Example:
+        >>> literal_import_call(ast.parse("importlib.import_module('a.b')").body[0].value)
+        'a.b'
+    """
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = getattr(node.func, "attr", getattr(node.func, "id", None))
+    first = node.args[0]
+    if func in ("import_module", "__import__") and isinstance(first, ast.Constant):
+        return first.value if isinstance(first.value, str) else None
+    return None
 
 
 def _parents(dotted: str) -> list[str]:
@@ -98,7 +110,7 @@ def code_deps(module: str) -> frozenset[str]:
 
 def stage_modules(dvc_yaml: Path = ROOT / "dvc.yaml") -> dict[str, str]:
     """Map each stage of ``dvc.yaml`` whose command is ``python -m X`` to ``X``."""
-    stages = yaml.safe_load(dvc_yaml.read_text())["stages"]
+    stages = read_dvc_stages(dvc_yaml)
     return {
         name: match.group(1)
         for name, stage in stages.items()
@@ -113,7 +125,7 @@ def declared_code_deps(stage: dict) -> set[str]:
 
 def mismatches(dvc_yaml: Path = ROOT / "dvc.yaml") -> dict[str, tuple[list[str], list[str]]]:
     """For each stage: (files it runs but does not list, files it lists but never runs)."""
-    stages = yaml.safe_load(dvc_yaml.read_text())["stages"]
+    stages = read_dvc_stages(dvc_yaml)
     out = {}
     for name, module in stage_modules(dvc_yaml).items():
         need, have = set(code_deps(module)), declared_code_deps(stages[name])

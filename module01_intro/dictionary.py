@@ -36,7 +36,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("flights", "arr_time"): f"Actual arrival, local HHMM; missing when it never landed; {_AFTER}",
     ("flights", "sched_arr_time"): "Scheduled arrival, local clock time at the destination, HHMM",
     ("flights", "arr_delay"): "Arrival delay in minutes; negative = early; missing when the "
-    "flight was cancelled or diverted. The label: late when above 15",
+    "flight was cancelled or diverted. The label: late when above features.late_minutes",
     ("flights", "carrier"): "Two-letter airline code; joins to `airlines.carrier`",
     ("flights", "flight"): "Flight number (unique only together with carrier and date)",
     ("flights", "tailnum"): "Aircraft registration (tail number); joins to `planes.tailnum`; "

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
-LATE_MINUTES = 15
+from labs_common.label import is_late
 
 
 def late_rate_by(
-    flights: pd.DataFrame, by: str | Sequence[str], late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, by: str | Sequence[str], late_minutes: int | None = None
 ) -> pd.DataFrame:
     """Summarise arrival delays per group: how many flights, how many late, how many lost.
 
@@ -30,7 +30,8 @@ def late_rate_by(
     Args:
         flights: raw flights with ``arr_delay`` and the ``by`` columns.
         by: one column name or several.
-        late_minutes: a flight is late when it arrives more than this many minutes late.
+        late_minutes: a flight is late when it arrives more than this many minutes late
+            (None: ``features.late_minutes`` of params.yaml, the rule in labs_common.label).
 
     Returns:
         One row per group (groups as the index) with ``flights`` (all rows), ``arrived``
@@ -48,7 +49,7 @@ def late_rate_by(
         {
             **{k: flights[k] for k in keys},
             "arrived": delay.notna(),
-            "late": delay > late_minutes,
+            "late": is_late(delay, late_minutes),
             "arr_delay": delay,
             "cancelled": delay.isna(),
         }
@@ -160,7 +161,7 @@ def join_report(tables: dict[str, pd.DataFrame]) -> pd.Series:
     )
 
 
-def summary(tables: dict[str, pd.DataFrame], late_minutes: int = LATE_MINUTES) -> dict:
+def summary(tables: dict[str, pd.DataFrame], late_minutes: int | None = None) -> dict:
     """Return a few headline facts about the raw data, ready for JSON or a console table.
 
     Why it matters: the demo and the README quote these numbers; computing them in one
@@ -176,7 +177,7 @@ def summary(tables: dict[str, pd.DataFrame], late_minutes: int = LATE_MINUTES) -
         "rows": {name: len(df) for name, df in tables.items()},
         "first_day": flights["time_hour"].min().date().isoformat(),
         "last_day": flights["time_hour"].max().date().isoformat(),
-        "late_share": float((delay.dropna() > late_minutes).mean()),
+        "late_share": float(is_late(delay.dropna(), late_minutes).mean()),
         "cancelled_share": float(delay.isna().mean()),
     }
 

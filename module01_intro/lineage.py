@@ -8,13 +8,16 @@ the same bytes, and any change, even one value, gives a new hash.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from labs_common import paths
+from labs_common.artifacts import (
+    file_md5,  # noqa: F401  (the lesson calls lineage.file_md5)
+    read_dvc_stages,
+    stage_io,
+)
 from labs_common.data import package_data_dir
 
 #: The chain of artefacts: (artefact, where it lives relative to the repo, made by).
@@ -47,20 +50,6 @@ def lineage_table(root: Path = paths.ROOT) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("artefact")
 
 
-def file_md5(path: Path) -> str:
-    """Return the MD5 of a file's bytes, the content hash DVC records for it.
-
-    Example:
-        >>> import tempfile
-        >>> p = Path(tempfile.mkdtemp()) / "a.txt"
-        >>> _ = p.write_text("abc")
-        >>> file_md5(p)
-        '900150983cd24fb0d6963f7d28e17f72'
-    """
-    with Path(path).open("rb") as f:
-        return hashlib.file_digest(f, "md5").hexdigest()
-
-
 def dvc_stages(path: Path) -> pd.DataFrame:
     """Read a ``dvc.yaml`` into one row per stage: its data inputs, code, params and outputs.
 
@@ -71,12 +60,10 @@ def dvc_stages(path: Path) -> pd.DataFrame:
         Indexed by stage: ``inputs`` (data), ``code`` (files of the course's packages),
         ``params`` and ``outputs`` (outs, metrics and plots), each a comma-separated string.
     """
-    spec = yaml.safe_load(Path(path).read_text()) or {}
     rows = {}
-    for name, stage in (spec.get("stages") or {}).items():
-        deps = [str(d) for d in stage.get("deps") or []]
+    for name, stage in read_dvc_stages(path, allow_empty=True).items():
+        deps, outs = stage_io(stage)
         is_code = [d.endswith(".py") or d.split("/")[0] in _CODE_ROOTS for d in deps]
-        outs = [_path(o) for key in ("outs", "metrics", "plots") for o in stage.get(key) or []]
         rows[name] = {
             "inputs": ", ".join(d for d, c in zip(deps, is_code, strict=True) if not c),
             "code": ", ".join(d for d, c in zip(deps, is_code, strict=True) if c),
@@ -84,11 +71,6 @@ def dvc_stages(path: Path) -> pd.DataFrame:
             "outputs": ", ".join(outs),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stage")
-
-
-def _path(entry: object) -> str:
-    """A dvc.yaml list entry is a path, or a one-key mapping ``{path: options}``."""
-    return str(next(iter(entry))) if isinstance(entry, dict) else str(entry)
 
 
 def _param_names(entries: list) -> list[str]:

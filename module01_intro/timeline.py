@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from labs_common.config import SplitParams
-from module01_intro.eda import LATE_MINUTES, late_rate_by
+from module01_intro.eda import late_rate_by
 
 PERIODS = ["train", "valid", "test"]
 _COLOURS = {"train": "tab:blue", "valid": "tab:orange", "test": "tab:green", "unused": "grey"}
@@ -33,7 +33,7 @@ def label_periods(months: pd.Series, split: SplitParams) -> pd.Series:
 
 
 def base_rate_by_period(
-    flights: pd.DataFrame, split: SplitParams, late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, split: SplitParams, late_minutes: int | None = None
 ) -> pd.DataFrame:
     """Return :func:`~module01_intro.eda.late_rate_by` per period of a temporal split.
 
@@ -45,7 +45,7 @@ def base_rate_by_period(
 
 
 def random_vs_temporal(
-    flights: pd.DataFrame, split: SplitParams, seed: int = 0, late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, split: SplitParams, seed: int = 0, late_minutes: int | None = None
 ) -> pd.DataFrame:
     """Compare the late share of each period under the temporal split and a random one.
 

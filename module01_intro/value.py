@@ -33,7 +33,7 @@ TIMING: dict[str, tuple[str, str]] = {
     "dep_delay": (AFTER, "known at take-off: it nearly gives the answer away"),
     "arr_time": (AFTER, "known at landing"),
     "air_time": (AFTER, "known at landing"),
-    "arr_delay": (LABEL, "late = arr_delay > 15 minutes; known at landing"),
+    "arr_delay": (LABEL, "late = arr_delay > features.late_minutes; known at landing"),
 }
 
 #: The capstone pipeline: (stage, module that owns it, what the stage does).

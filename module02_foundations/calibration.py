@@ -14,7 +14,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from module01_intro.eda import LATE_MINUTES
 from module02_foundations.probability import late_labels
 
 FIRST_HOUR, LAST_HOUR = 5, 23
@@ -31,7 +30,7 @@ def naive_hour_score(hours: np.ndarray) -> np.ndarray:
 
 
 def fit_rate_table(
-    train: pd.DataFrame, column: str = "hour", late_minutes: int = LATE_MINUTES
+    train: pd.DataFrame, column: str = "hour", late_minutes: int | None = None
 ) -> pd.Series:
     """Learn P(late | column = v) on ``train``: a lookup table, the simplest calibrated model.
 

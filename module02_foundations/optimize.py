@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from module01_intro.eda import LATE_MINUTES
+from labs_common.label import is_late
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ FEATURES = ("hour", "distance", "month", "weekday")
 
 
 def make_classification_data(
-    flights: pd.DataFrame, features: Sequence[str] = FEATURES, late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, features: Sequence[str] = FEATURES, late_minutes: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return X (arrived flights x ``features``) and y (1 = late) as float arrays.
 
@@ -41,7 +41,7 @@ def make_classification_data(
     if missing:
         raise KeyError(f"features {missing} are not in the table; choose from {FEATURES}")
     X = frame[list(features)].to_numpy(dtype=float)
-    return X, frame["arr_delay"].gt(late_minutes).to_numpy(dtype=float)
+    return X, is_late(frame["arr_delay"], late_minutes).to_numpy(dtype=float)
 
 
 def standardize(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,9 +1,10 @@
 """Probability and statistics on the flights data: base rates, Bayes, bootstrap and tests.
 
-Lesson: module 02, notebook 03. The label of the course (arrives more than 15 minutes
-late) is a coin with an unknown bias. We estimate its base rate and its conditional rates,
-invert a conditional with Bayes' rule, put a bootstrap interval around an estimate and test
-whether two carriers really differ with a permutation test, each checked against scipy.
+Lesson: module 02, notebook 03. The label of the course (arrives more than
+``features.late_minutes`` minutes late) is a coin with an unknown bias. We estimate its base
+rate and its conditional rates, invert a conditional with Bayes' rule, put a bootstrap
+interval around an estimate and test whether two carriers really differ with a permutation
+test, each checked against scipy.
 Calibration (is a score a probability?) lives in :mod:`module02_foundations.calibration`.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from module01_intro.eda import LATE_MINUTES
+from labs_common.label import resolve_minutes
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +25,25 @@ Statistic = Callable[..., np.ndarray]
 _BATCH_CELLS = 2_000_000  # resampled values held in memory at once (about 16 MB of floats)
 
 
-def late_labels(flights: pd.DataFrame, late_minutes: int = LATE_MINUTES) -> pd.Series:
+def late_labels(flights: pd.DataFrame, late_minutes: int | None = None) -> pd.Series:
     """Return ``late`` (bool) for the flights that arrived; cancelled ones have no label.
 
     Why it matters: a probability needs a well-defined sample space; a cancelled flight is
     neither late nor on time, so it is left out of numerator and denominator alike.
 
+    A lesson: it writes the rule out (``arr_delay > late_minutes`` on arrived flights) so
+    the notebook can show it; the pipeline's rule is :mod:`labs_common.label`, and
+    ``tests/test_label_rule.py`` pins this copy to it. ``late_minutes=None`` reads
+    params.yaml.
+
     Example:
         >>> late_labels(pd.DataFrame({"arr_delay": [20.0, None, 3.0]})).tolist()
         [True, False]
     """
-    return flights["arr_delay"].dropna().gt(late_minutes).rename("late")
+    return flights["arr_delay"].dropna().gt(resolve_minutes(late_minutes)).rename("late")
 
 
-def base_rate(flights: pd.DataFrame, late_minutes: int = LATE_MINUTES) -> float:
+def base_rate(flights: pd.DataFrame, late_minutes: int | None = None) -> float:
     """Return P(late): the share of arrived flights that are late.
 
     Why it matters: every model must beat the classifier that always predicts the base
@@ -47,7 +53,7 @@ def base_rate(flights: pd.DataFrame, late_minutes: int = LATE_MINUTES) -> float:
 
 
 def conditional_rates(
-    flights: pd.DataFrame, column: str, late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, column: str, late_minutes: int | None = None
 ) -> pd.DataFrame:
     """Tabulate, per value v of ``column``: n, P(column = v), P(late | v) and the lift.
 
@@ -83,7 +89,7 @@ def bayes_posterior(prior: float, p_evidence_if_true: float, p_evidence_if_false
 
 
 def bayes_check(
-    flights: pd.DataFrame, column: str, value: object, late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, column: str, value: object, late_minutes: int | None = None
 ) -> pd.Series:
     """Compute P(late | column = value) twice: by Bayes' rule and by counting directly.
 
@@ -188,7 +194,7 @@ def permutation_test(
 
 
 def carrier_samples(
-    flights: pd.DataFrame, carriers: tuple[str, str], late_minutes: int = LATE_MINUTES
+    flights: pd.DataFrame, carriers: tuple[str, str], late_minutes: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the 0/1 late labels of two carriers' arrived flights, ready for a test."""
     late = late_labels(flights, late_minutes)

@@ -17,13 +17,16 @@ import typer
 
 from labs_common import paths
 from labs_common.data import TABLES, atomic_path, load_tables, write_table
+from labs_common.label import late_sql
 from labs_common.logs import setup_logging
 from labs_common.tooling import configure_offline
 
 log = logging.getLogger(__name__)
 app = typer.Typer(add_completion=False)
 
-#: Views the warehouse offers; later stages and lessons query them by name.
+#: Views the warehouse offers; later stages and lessons query them by name. ``{late}`` is
+#: the label rule as SQL (:func:`labs_common.label.late_sql`), filled in when the view is
+#: created: a view cannot take query parameters.
 VIEWS = {
     "flights_enriched": """
         SELECT f.*,
@@ -39,7 +42,7 @@ VIEWS = {
     """,
     "monthly_delays": """
         SELECT month, origin, count(*) AS flights,
-               avg(CASE WHEN arr_delay > 15 THEN 1.0 ELSE 0.0 END) AS late_share,
+               avg({late}) AS late_share,
                avg(arr_delay) AS mean_arr_delay,
                sum(CASE WHEN arr_delay IS NULL THEN 1 ELSE 0 END) AS no_arrival
         FROM flights GROUP BY month, origin
@@ -47,17 +50,21 @@ VIEWS = {
 }
 
 
-def build_warehouse(raw_dir: Path, db_path: Path) -> dict[str, int]:
+def build_warehouse(
+    raw_dir: Path, db_path: Path, late_minutes: int | None = None
+) -> dict[str, int]:
     """Load the Parquet tables into a DuckDB file and create the views.
 
     Args:
         raw_dir: folder holding ``<table>.parquet`` for every table in ``TABLES``.
         db_path: the warehouse file to (re)create.
+        late_minutes: the label's threshold in ``monthly_delays`` (None: params.yaml's).
 
     Returns:
         Row count per table and view, as a check that the joins kept every flight.
     """
     counts: dict[str, int] = {}
+    late = late_sql(late_minutes)
     with atomic_path(db_path) as tmp:
         tmp.unlink()  # DuckDB refuses to open an empty non-database file
         with duckdb.connect(str(tmp)) as con:
@@ -65,7 +72,7 @@ def build_warehouse(raw_dir: Path, db_path: Path) -> dict[str, int]:
                 src = (raw_dir / f"{name}.parquet").as_posix()
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{src}')")
             for name, sql in VIEWS.items():
-                con.execute(f"CREATE VIEW {name} AS {sql}")
+                con.execute(f"CREATE VIEW {name} AS {sql.format(late=late)}")
             for name in [*TABLES, *VIEWS]:
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
     if counts["flights_enriched"] != counts["flights"]:

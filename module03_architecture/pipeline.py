@@ -9,49 +9,18 @@ This is what ``dvc dag`` draws; here it is in 100 lines you can read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
+from labs_common.artifacts import read_dvc_stages as load_stages
+from labs_common.artifacts import stage_io
 
 if TYPE_CHECKING:  # matplotlib only to draw: the stub stages import this file fast
     from matplotlib.axes import Axes
 
 Edge = tuple[str, str]
-_OUTPUT_KEYS = ("outs", "metrics", "plots")
-
-
-def load_stages(dvc_yaml_path: Path) -> dict[str, dict]:
-    """Read the ``stages`` section of a ``dvc.yaml``.
-
-    Raises:
-        ValueError: no ``stages`` section, or a templated stage (``foreach``/``matrix``)
-            that only DVC itself can expand.
-    """
-    doc = yaml.safe_load(Path(dvc_yaml_path).read_text()) or {}
-    stages = doc.get("stages")
-    if not isinstance(stages, dict) or not stages:
-        raise ValueError(f"{dvc_yaml_path} has no 'stages:' section; is it a dvc.yaml?")
-    templated = sorted(n for n, s in stages.items() if {"foreach", "matrix"} & set(s or {}))
-    if templated:
-        raise ValueError(f"stages {templated} use foreach/matrix; run `dvc dag` for those")
-    return {name: stage or {} for name, stage in stages.items()}
-
-
-def _paths(entries: Iterable[str | Mapping[str, object]] | None) -> list[str]:
-    """Paths of a deps/outs list whose items are ``"path"`` or ``{"path": {options}}``."""
-    out = []
-    for entry in entries or []:
-        out.extend([entry] if isinstance(entry, str) else list(entry))
-    return [p.rstrip("/") for p in out]
-
-
-def stage_io(stage: Mapping[str, object]) -> tuple[list[str], list[str]]:
-    """Return ``(deps, outputs)`` of one stage; metrics and plots count as outputs."""
-    outputs = [p for key in _OUTPUT_KEYS for p in _paths(stage.get(key))]  # type: ignore[arg-type]
-    return _paths(stage.get("deps")), outputs  # type: ignore[arg-type]
 
 
 def _overlaps(a: str, b: str) -> bool:

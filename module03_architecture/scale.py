@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from labs_common import paths
 from labs_common.data import load_table, read_table
+from labs_common.label import is_late, late_sql
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def add_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy with the columns whose sums make the aggregate (works on Dask too)."""
     return df.assign(
         flights=1,
-        late=(df["arr_delay"] > 15).astype("int64"),
+        late=is_late(df["arr_delay"]).astype("int64"),
         known=df["arr_delay"].notnull().astype("int64"),
         delay_sum=df["arr_delay"].fillna(0.0),
     )[[*KEYS, *_SUMS]]
@@ -101,7 +102,7 @@ def aggregate_duckdb(folder: Path) -> pd.DataFrame:
     """(c) Let DuckDB stream the Parquet files: SQL, out of core, on every core."""
     glob = (Path(folder) / "*.parquet").as_posix()
     sql = f"""SELECT carrier, month, count(*) AS flights,
-                     sum(CASE WHEN arr_delay > 15 THEN 1 ELSE 0 END) AS late,
+                     coalesce(sum({late_sql()}), 0)::BIGINT AS late,
                      count(arr_delay) AS known, coalesce(sum(arr_delay), 0) AS delay_sum
               FROM read_parquet('{glob}') GROUP BY carrier, month"""
     with duckdb.connect() as con:

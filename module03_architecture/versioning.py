@@ -14,21 +14,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-_CHUNK = 2**20
-
-
-def file_md5(path: Path) -> str:
-    """MD5 of a file's bytes, read in 1 MiB chunks: the ``md5`` DVC writes in ``dvc.lock``.
-
-    Why it matters: chunks keep memory flat, so a 50 GB file hashes like a 50 kB one.
-    """
-    digest = hashlib.md5(usedforsecurity=False)
-    with Path(path).open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+from labs_common.artifacts import file_md5, read_dvc_lock
 
 
 def dir_md5(folder: Path) -> str:
@@ -70,7 +57,7 @@ def lock_status(lock_path: Path, root: Path | None = None) -> pd.DataFrame:
         and status (``unchanged``, ``changed`` or ``missing``).
     """
     root = Path(root) if root else Path(lock_path).parent
-    stages = (yaml.safe_load(Path(lock_path).read_text()) or {}).get("stages", {})
+    stages = read_dvc_lock(lock_path)
     rows = [
         (stage, kind[:-1], item["path"], item.get("md5", ""), _current_md5(root / item["path"]))
         for stage, entry in stages.items()

@@ -18,22 +18,24 @@ import pandas as pd
 
 from labs_common import paths
 from labs_common.data import TABLES
+from labs_common.label import is_late, late_sql, resolve_minutes
 
 log = logging.getLogger(__name__)
 
 ROUTE_HOUR = ["origin", "dest", "hour"]
 
-LATE_SHARE_SQL = """
+#: The label rule as SQL (labs_common.label), its threshold bound as the parameter ``$late``.
+LATE_SHARE_SQL = f"""
     SELECT origin, dest, hour, count(*) AS flights,
-           avg(CASE WHEN arr_delay > $late THEN 1.0 ELSE 0.0 END) AS late_share
+           avg({late_sql("$late")}) AS late_share
     FROM flights WHERE arr_delay IS NOT NULL
     GROUP BY origin, dest, hour ORDER BY origin, dest, hour
 """
 
 #: One query for training (every route) and serving (one route): the skew-free feature.
-ROUTE_FEATURES_SQL = """
+ROUTE_FEATURES_SQL = f"""
     WITH base AS (
-        SELECT origin, dest, hour, CASE WHEN arr_delay > $late THEN 1.0 ELSE 0.0 END AS late
+        SELECT origin, dest, hour, {late_sql("$late")} AS late
         FROM flights WHERE arr_delay IS NOT NULL AND list_contains($months, month)
     ), prior AS (SELECT avg(late) AS p FROM base)
     SELECT origin, dest, hour, count(*) AS n_flights,
@@ -77,19 +79,19 @@ def query(
         return con.execute(sql, params).df()
 
 
-def late_share_sql(con: duckdb.DuckDBPyConnection, late_minutes: int = 15) -> pd.DataFrame:
+def late_share_sql(con: duckdb.DuckDBPyConnection, late_minutes: int | None = None) -> pd.DataFrame:
     """Late-arrival share by route and scheduled hour, computed in the database."""
-    return con.execute(LATE_SHARE_SQL, {"late": late_minutes}).df()
+    return con.execute(LATE_SHARE_SQL, {"late": resolve_minutes(late_minutes)}).df()
 
 
-def late_share_pandas(flights: pd.DataFrame, late_minutes: int = 15) -> pd.DataFrame:
+def late_share_pandas(flights: pd.DataFrame, late_minutes: int | None = None) -> pd.DataFrame:
     """The same feature as :func:`late_share_sql`, computed in pandas.
 
     Why it matters: two implementations of one feature drift apart silently (NULL
     handling, ``>`` versus ``>=``); a test comparing them catches it.
     """
     known = flights.loc[flights["arr_delay"].notna(), [*ROUTE_HOUR, "arr_delay"]]
-    known = known.assign(late=(known["arr_delay"] > late_minutes).astype(float))
+    known = known.assign(late=is_late(known["arr_delay"], late_minutes).astype(float))
     out = known.groupby(ROUTE_HOUR, observed=True)["late"].agg(flights="size", late_share="mean")
     out = out.reset_index().astype({"origin": str, "dest": str})
     return out.sort_values(ROUTE_HOUR, ignore_index=True)
@@ -98,7 +100,7 @@ def late_share_pandas(flights: pd.DataFrame, late_minutes: int = 15) -> pd.DataF
 def route_hour_features(
     con: duckdb.DuckDBPyConnection,
     months: Sequence[int],
-    late_minutes: int = 15,
+    late_minutes: int | None = None,
     smoothing: float = 50.0,
     route: tuple[str, str, int] | None = None,
 ) -> pd.DataFrame:
@@ -110,15 +112,15 @@ def route_hour_features(
     Args:
         con: a warehouse connection.
         months: the months the rate may learn from (the past, never the scored month).
-        late_minutes: arrival delay above which a flight counts as late.
+        late_minutes: arrival delay above which a flight counts as late (None: params.yaml).
         smoothing: pseudo-count pulling small routes toward the overall rate.
         route: ``(origin, dest, hour)`` to look up one route, or None for all routes.
     """
     if not months:
         raise ValueError("months must name at least one month to learn from, got []")
     origin, dest, hour = route if route else (None, None, None)
-    params = {"late": late_minutes, "months": [int(m) for m in months], "smoothing": smoothing,
-              "origin": origin, "dest": dest, "hour": hour}  # fmt: skip
+    params = {"late": resolve_minutes(late_minutes), "months": [int(m) for m in months],
+              "smoothing": smoothing, "origin": origin, "dest": dest, "hour": hour}  # fmt: skip
     return con.execute(ROUTE_FEATURES_SQL, params).df()
 
 

@@ -22,9 +22,6 @@ from sklearn.ensemble import (
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import (
-    average_precision_score,
-    brier_score_loss,
-    log_loss,
     mean_absolute_error,
     roc_auc_score,
     root_mean_squared_error,
@@ -34,6 +31,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier
 
+from labs_common.label import is_late, resolve_minutes
+from labs_common.metrics import probability_metrics
 from module04_ml_fundamentals.features import CATEGORICAL_FEATURES
 from module04_ml_fundamentals.train import build_classifier, build_encoder
 
@@ -96,12 +95,7 @@ def score_probabilities(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
         >>> score_probabilities(np.array([0, 1]), np.array([0.2, 0.8]))["roc_auc"]
         1.0
     """
-    return {
-        "roc_auc": roc_auc_score(y, proba),
-        "pr_auc": average_precision_score(y, proba),
-        "log_loss": log_loss(y, proba, labels=[0, 1]),
-        "brier": brier_score_loss(y, proba),
-    }
+    return probability_metrics(y, proba)
 
 
 def _timed(fn: object, *args: object) -> tuple[object, float]:
@@ -139,7 +133,7 @@ def compare_regressors(
     delay_train: np.ndarray,
     X_valid: pd.DataFrame,
     delay_valid: np.ndarray,
-    late_minutes: int = 15,
+    late_minutes: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Fit regressors of the delay; judge them as regressors *and* as late-flight detectors.
 
@@ -147,7 +141,8 @@ def compare_regressors(
     score for "late"; ``flagged`` (share predicted over ``late_minutes``) against
     ``late_share`` (the truth); ``recall`` of late flights at that cut.
     """
-    late = np.asarray(delay_valid) > late_minutes
+    late_minutes = resolve_minutes(late_minutes)  # None: params.yaml's, as the label
+    late = is_late(np.asarray(delay_valid), late_minutes)
     rows, preds = [], {}
     for name, model in models.items():
         _, fit_s = _timed(model.fit, X_train, delay_train)

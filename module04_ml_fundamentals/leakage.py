@@ -26,7 +26,9 @@ from module04_ml_fundamentals.features import CATEGORICAL_FEATURES, add_label
 POST_DEPARTURE_COLUMNS = ["dep_time", "dep_delay", "arr_time", "air_time"]
 
 
-def load_flights_with_outcomes(raw_dir: Path = paths.RAW, late_minutes: int = 15) -> pd.DataFrame:
+def load_flights_with_outcomes(
+    raw_dir: Path = paths.RAW, late_minutes: int | None = None
+) -> pd.DataFrame:
     """Return every arrived flight with its label *and* what happened after departure.
 
     The ``split`` stage's files keep only the schedule; the leakage lesson needs

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from sklearn.metrics import roc_auc_score
 
-from labs_common import paths
+from labs_common import artifacts, contract, paths
 from labs_common.config import Params
 from labs_common.data import read_table
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
@@ -37,12 +36,9 @@ def load_reports(folder: Path = paths.REPORTS, names: tuple[str, ...] = REPORTS)
     return reports
 
 
-def read_mlmodel(model_dir: Path = paths.MODELS / "model") -> dict:
+def read_mlmodel(model_dir: Path = contract.MODEL_DIR) -> dict:
     """Read the ``MLmodel`` file MLflow wrote beside the model: flavors, signature, ids."""
-    path = Path(model_dir) / "MLmodel"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; run `dvc repro train` to make the model")
-    return yaml.safe_load(path.read_text())
+    return artifacts.read_mlmodel(model_dir)
 
 
 def signature_inputs(mlmodel: dict) -> list[str]:
@@ -51,7 +47,7 @@ def signature_inputs(mlmodel: dict) -> list[str]:
     return [col["name"] for col in json.loads(inputs)]
 
 
-def load_capstone_model(model_dir: Path = paths.MODELS / "model") -> object:
+def load_capstone_model(model_dir: Path = contract.MODEL_DIR) -> object:
     """Load the trained pipeline from ``models/model`` without importing MLflow.
 
     The model is stored with skops, which runs no code it was not told to trust; the list
@@ -154,8 +150,8 @@ def readiness_checks(
 def capstone_readiness(params: Params, max_calibration_gap: float = 0.05) -> pd.DataFrame:
     """Run :func:`readiness_checks` on the repository's own model, reports and scores."""
     reports = load_reports()
-    scores = read_table(paths.PROCESSED / "scores.parquet")
-    test = read_table(paths.PROCESSED / "test.parquet")
+    scores = read_table(contract.SCORES)
+    test = read_table(contract.TEST_SPLIT)
     score_gap = reproduces_scores(load_capstone_model(), test, scores)
     return readiness_checks(params, reports, month_table(scores), read_mlmodel(), score_gap,
                             max_calibration_gap)  # fmt: skip

@@ -8,12 +8,18 @@ week in train and test) and promise a quality production will never see.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
+import typer
 
-from labs_common.config import SplitParams
+from labs_common import contract, paths
+from labs_common.config import SplitParams, load_params
+from labs_common.data import read_table, write_table
+from labs_common.logs import setup_logging
 
 log = logging.getLogger(__name__)
+app = typer.Typer(add_completion=False)
 
 PARTS = ("train", "valid", "test")
 
@@ -37,20 +43,19 @@ def split_by_month(df: pd.DataFrame, split: SplitParams) -> dict[str, pd.DataFra
     return parts
 
 
-def main() -> None:
-    """Read the labelled flights, split them by month, write one Parquet file per part."""
-    from labs_common import paths
-    from labs_common.config import load_params
-    from labs_common.data import read_table, write_table
-
-    parts = split_by_month(read_table(paths.INTERIM / "flights_labelled.parquet"),
-                           load_params().split)  # fmt: skip
+@app.command()
+def main(
+    labelled: Path = contract.LABELLED_FLIGHTS,
+    out_dir: Path = paths.PROCESSED,
+    params_path: Path = paths.PARAMS_PATH,
+) -> None:
+    """Read the labelled flights, split them by month, write ``out_dir/<part>.parquet``."""
+    setup_logging()
+    parts = split_by_month(read_table(labelled), load_params(params_path).split)
     for name, part in parts.items():
-        write_table(part, paths.PROCESSED / f"{name}.parquet")
+        write_table(part, Path(out_dir) / f"{name}.parquet")
+    log.info("Split %s", ", ".join(f"{name} {len(part):,} rows" for name, part in parts.items()))
 
 
 if __name__ == "__main__":
-    from labs_common.logs import setup_logging
-
-    setup_logging()
-    main()
+    app()

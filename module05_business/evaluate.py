@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import Params, load_params
 from labs_common.data import write_text
 from labs_common.logs import setup_logging
@@ -33,8 +33,8 @@ from module05_business.threshold import grid_threshold, rule_thresholds
 log = logging.getLogger(__name__)
 app = typer.Typer(add_completion=False)
 
-SCORES_PATH = paths.PROCESSED / "scores.parquet"
-COLUMNS = ("split", "month", "carrier", "origin", "y", "proba")
+SCORES_PATH = contract.SCORES
+COLUMNS = contract.SCORE_COLUMNS
 DECIMALS = 6
 
 

@@ -10,8 +10,8 @@ feels every day.
 from __future__ import annotations
 
 import pandas as pd
-from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
+from labs_common.metrics import probability_metrics
 from module05_business.cost import (
     Costs,
     cost_at_threshold,
@@ -22,17 +22,13 @@ from module05_business.cost import (
 
 
 def ranking_metrics(y: pd.Series, proba: pd.Series, prefix: str) -> dict[str, float]:
-    """Return ROC AUC, PR AUC (average precision), log loss and Brier score.
+    """Return ROC AUC, PR AUC (average precision), log loss and Brier score, as
+    ``{prefix}_roc_auc`` and so on (the bundle is :func:`labs_common.metrics.probability_metrics`).
 
     Why it matters: ROC AUC and PR AUC judge the ranking (threshold-free); log loss and the
     Brier score judge the probabilities themselves, which the cost rules rely on.
     """
-    return {
-        f"{prefix}_roc_auc": float(roc_auc_score(y, proba)),
-        f"{prefix}_pr_auc": float(average_precision_score(y, proba)),
-        f"{prefix}_log_loss": float(log_loss(y, proba, labels=[0, 1])),
-        f"{prefix}_brier": float(brier_score_loss(y, proba)),
-    }
+    return {f"{prefix}_{name}": value for name, value in probability_metrics(y, proba).items()}
 
 
 def decision_metrics(y: pd.Series, proba: pd.Series, threshold: float, costs: Costs) -> dict:

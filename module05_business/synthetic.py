@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def load_lesson_scores(path: Path | None = None) -> tuple[pd.DataFrame, str]:
         The scores and where they came from (``"data/processed/scores.parquet"`` or
         ``"synthetic"``), for the notebook to say so.
     """
-    path = Path(path) if path else paths.PROCESSED / "scores.parquet"
+    path = Path(path) if path else contract.SCORES
     if path.exists():
         log.info("Using the pipeline's scores: %s", path)
         source = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path

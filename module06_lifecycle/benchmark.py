@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.data import write_text
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module06_lifecycle.predictor import Predictor
@@ -79,7 +79,7 @@ def main(output: Path = RESULTS, repeats: int = 2) -> dict:
     try:
         predictor = load_predictor()
     except ModelNotFoundError:
-        predictor = load_predictor(paths.MODELS / "model")
+        predictor = load_predictor(contract.MODEL_DIR)
     flights = load_flights()
     result = benchmark_batch(predictor, flights, repeats)
     write_text(json.dumps(result, indent=2) + "\n", output)

@@ -40,7 +40,7 @@ def fit_tiny_model(folder: Path, flights: pd.DataFrame) -> Pipeline:
     weather, planes = folder / "weather.parquet", folder / "planes.parquet"
     load_table("weather").to_parquet(weather)
     load_table("planes").to_parquet(planes)
-    train = add_label(flights, 15)
+    train = add_label(flights)
     pipe = build_pipeline("logreg", weather_path=str(weather), planes_path=str(planes))
     return pipe.fit(train[SCHEDULE_COLUMNS], train[LABEL])
 

@@ -17,8 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
+from labs_common.artifacts import read_mlmodel
 from module04_ml_fundamentals.train import TRUSTED_TYPES
 
 
@@ -28,7 +27,7 @@ class UnsafeModelError(ValueError):
 
 def sklearn_flavor(folder: Path) -> dict:
     """The ``sklearn`` flavor section of ``folder/MLmodel`` (read as plain YAML data)."""
-    meta = yaml.safe_load((folder / "MLmodel").read_text()) or {}
+    meta = read_mlmodel(folder)
     flavor = (meta.get("flavors") or {}).get("sklearn")
     if not isinstance(flavor, dict):
         raise UnsafeModelError(

@@ -17,6 +17,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import FunctionTransformer, Pipeline
 
+from labs_common.label import is_late, resolve_minutes
+
 #: A notebook's cells, as text, to show hidden state: run them in another order and the
 #: answer changes, although no cell did.
 CELLS = [
@@ -47,7 +49,7 @@ def run_cells(cells: Sequence[str], order: Sequence[int], **inputs: object) -> d
 
 
 def daily_late_share(
-    flights: pd.DataFrame, late_minutes: int = 15, window: int = 7
+    flights: pd.DataFrame, late_minutes: int | None = None, window: int = 7
 ) -> pd.DataFrame:
     """Return, per day, the flights, the share of arrived flights that were late, and its
     rolling mean over ``window`` days: the notebook cell of lesson 01, refactored.
@@ -58,7 +60,8 @@ def daily_late_share(
 
     Args:
         flights: raw flights with ``year``, ``month``, ``day`` and ``arr_delay``.
-        late_minutes: a flight is late when it arrives more than this many minutes late.
+        late_minutes: a flight is late when it arrives more than this many minutes late
+            (None: ``features.late_minutes`` of params.yaml).
         window: days in the centred rolling mean (1 = no smoothing).
 
     Returns:
@@ -72,7 +75,9 @@ def daily_late_share(
         raise ValueError(f"window must be at least 1 day, got {window}")
     date = pd.to_datetime(flights[["year", "month", "day"]].astype("int64"))
     delay = flights["arr_delay"]
-    frame = pd.DataFrame({"date": date, "arrived": delay.notna(), "late": delay > late_minutes})
+    frame = pd.DataFrame(
+        {"date": date, "arrived": delay.notna(), "late": is_late(delay, late_minutes)}
+    )
     out = frame.groupby("date").agg(
         flights=("arrived", "size"), arrived=("arrived", "sum"), late=("late", "sum")
     )
@@ -150,8 +155,13 @@ def build_rate_pipeline(column: str = "dep_hour", smoothing: float = 20.0) -> Pi
     )
 
 
-def late_share_loop(delays: Sequence[float], late_minutes: int = 15) -> float:
-    """Late share of arrived flights, written as an explicit Python loop (imperative)."""
+def late_share_loop(delays: Sequence[float], late_minutes: int | None = None) -> float:
+    """Late share of arrived flights, written as an explicit Python loop (imperative).
+
+    A lesson: this and :func:`late_share_vectorised` write the label rule out on purpose;
+    ``tests/test_label_rule.py`` pins both to :mod:`labs_common.label`.
+    """
+    late_minutes = resolve_minutes(late_minutes)
     late = arrived = 0
     for d in delays:
         if d == d:  # NaN is the only value not equal to itself: a cancelled flight
@@ -160,8 +170,9 @@ def late_share_loop(delays: Sequence[float], late_minutes: int = 15) -> float:
     return late / arrived if arrived else float("nan")
 
 
-def late_share_vectorised(delays: np.ndarray, late_minutes: int = 15) -> float:
+def late_share_vectorised(delays: np.ndarray, late_minutes: int | None = None) -> float:
     """The same late share as whole-array operations (NumPy runs the loop in C)."""
+    late_minutes = resolve_minutes(late_minutes)
     delays = np.asarray(delays, dtype=float)
     arrived = ~np.isnan(delays)
     return float((delays[arrived] > late_minutes).mean()) if arrived.any() else float("nan")

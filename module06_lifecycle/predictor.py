@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from labs_common import paths
+from labs_common.contract import CHAMPION, MODEL_SHA256_TAG
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module06_lifecycle.fast_path import FAST_ROWS, FewFlightsScorer
 from module06_lifecycle.model_files import load_skops_model
@@ -28,9 +29,9 @@ from module06_lifecycle.schemas import validate_schedule
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ALIAS = "champion"
+DEFAULT_ALIAS = CHAMPION
 #: The version tag holding the model file's SHA-256, checked on load when present.
-HASH_TAG = "model.sha256"
+HASH_TAG = MODEL_SHA256_TAG
 OUTPUT_COLUMNS = ["probability", "delayed", "model_version"]
 
 

@@ -138,7 +138,7 @@ def make_mini_project(dst: Path, flights: object, rows: int = 20_000, seed: int 
 @contextlib.contextmanager
 def _inside(root: Path) -> Iterator[None]:
     """Work in ``root`` with the sandbox environment (git identity, course Python first)."""
-    from capstone.sandbox import sandbox_env
+    from labs_common.sandbox import sandbox_env
 
     saved = dict(os.environ)
     os.environ.update(sandbox_env(root))

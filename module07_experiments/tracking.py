@@ -7,34 +7,18 @@ DVC uses), the git commit, the parameters, and the model itself with its input s
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 from pathlib import Path
 
 import mlflow
 
 from labs_common import paths
+from labs_common.artifacts import file_md5
 from labs_common.tooling import configure_offline
 from module04_ml_fundamentals.train import TRUSTED_TYPES as MODEL_TRUSTED_TYPES
 
 #: The types skops must trust to load our model (defined beside the model, in module 04).
 TRUSTED_TYPES = MODEL_TRUSTED_TYPES
-
-
-def file_md5(path: Path) -> str:
-    """Return the MD5 of a file's bytes, the hash DVC records for it in dvc.lock.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"abc")
-        >>> file_md5(p)
-        '900150983cd24fb0d6963f7d28e17f72'
-    """
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def git_commit(root: Path = paths.ROOT) -> str:

@@ -21,7 +21,7 @@ import mlflow
 import pandas as pd
 from mlflow.models import infer_signature
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import Params
 from labs_common.seed import seed_everything
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
@@ -30,8 +30,8 @@ from module07_experiments.tracking import TRUSTED_TYPES, lineage_tags, use_exper
 
 log = logging.getLogger(__name__)
 
-EXPERIMENT = "flight-delay"
-SCORE_COLUMNS = ["split", "month", "carrier", "origin", "y", "proba"]
+EXPERIMENT = contract.EXPERIMENT
+SCORE_COLUMNS = list(contract.SCORE_COLUMNS)
 
 
 def fit_best(parts: dict[str, pd.DataFrame], params: Params, raw_dir: Path) -> SearchResult:
@@ -104,7 +104,7 @@ def main() -> None:
     from labs_common.data import read_table, write_table, write_text
 
     params = load_params()
-    files = {name: paths.PROCESSED / f"{name}.parquet" for name in ("train", "valid", "test")}
+    files = dict(contract.SPLITS)
     parts = {name: read_table(path) for name, path in files.items()}
     use_experiment(EXPERIMENT)
     with mlflow.start_run() as run:
@@ -117,17 +117,17 @@ def main() -> None:
         valid_auc = float(result.results["valid_roc_auc"].max())
         mlflow.log_metric("valid_roc_auc", valid_auc)
         info = log_model(result.pipeline, parts["test"][SCHEDULE_COLUMNS].head(5))
-    write_table(scores, paths.PROCESSED / "scores.parquet")
-    _save_model_dir(info.model_uri, paths.MODELS / "model")
+    write_table(scores, contract.SCORES)
+    _save_model_dir(info.model_uri, contract.MODEL_DIR)
     summary = {
         "model": params.train.model,
         "best_params": result.best_params,
         "valid_roc_auc": round(valid_auc, 6),
         "candidates": len(result.results),
     }
-    write_text(json.dumps(summary, indent=2) + "\n", paths.REPORTS / "train.json")
+    write_text(json.dumps(summary, indent=2) + "\n", contract.TRAIN_REPORT)
     run_info = {"run_id": run.info.run_id, "model_uri": info.model_uri, "model_id": info.model_id}
-    write_text(json.dumps(run_info, indent=2) + "\n", paths.REPORTS / "train_run.json")
+    write_text(json.dumps(run_info, indent=2) + "\n", contract.TRAIN_RUN)
     log.info(
         "Best %s, validation ROC AUC %.4f; run %s", result.best_params, valid_auc, run.info.run_id
     )

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pandas as pd
+import typer
 
-from labs_common.data import TABLES
+from labs_common import contract, paths
+from labs_common.data import TABLES, read_table, write_text
+from labs_common.logs import console, setup_logging
 from module01_intro.contract import check_table
 from module01_intro.eda import JOINS, join_report
 
 log = logging.getLogger(__name__)
+app = typer.Typer(add_completion=False)
 
 #: The least share of flights each join must cover. Measured on the real 2013 data:
 #: planes 0.844, airports (dest) 0.977, airlines 1.0, weather 0.995.
@@ -79,30 +84,35 @@ def explain(report: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    """Read data/raw, write reports/validation.json, exit 1 if the contract is broken."""
-    from labs_common import paths
-    from labs_common.data import read_table, write_text
+def validate_raw(raw_dir: Path, report_path: Path) -> dict:
+    """Validate ``raw_dir/<table>.parquet``, write the report, raise if the contract breaks.
 
-    tables = {name: read_table(paths.RAW / f"{name}.parquet") for name in TABLES}
+    Raises:
+        DataValidationError: a table or a join breaks the contract (the report is written
+            first, so the failure can be read).
+    """
+    tables = {name: read_table(Path(raw_dir) / f"{name}.parquet") for name in TABLES}
     report = validate_tables(tables)
-    write_text(json.dumps(report, indent=2, default=str) + "\n", paths.REPORTS / "validation.json")
+    write_text(json.dumps(report, indent=2, default=str) + "\n", Path(report_path))
     if not report["ok"]:
         raise DataValidationError(
             "the raw data breaks the contract; no later stage will run:\n" + explain(report)
         )
-    warned = sum(len(t["warnings"]) for t in report["tables"].values())
-    log.info("All %d tables meet the contract (%d warning rule(s) reported)", len(tables), warned)
+    return report
+
+
+@app.command()
+def main(raw_dir: Path = paths.RAW, report: Path = contract.VALIDATION_REPORT) -> None:
+    """Read data/raw, write reports/validation.json, exit 1 if the contract is broken."""
+    setup_logging()
+    try:
+        checked = validate_raw(raw_dir, report)
+    except DataValidationError as exc:
+        console.print(f"[bold red]validation failed:[/] {exc}")
+        raise typer.Exit(code=1) from exc
+    warned = sum(len(t["warnings"]) for t in checked["tables"].values())
+    log.info("All %d tables meet the contract (%d warning rule(s) reported)", len(TABLES), warned)
 
 
 if __name__ == "__main__":
-    import sys
-
-    from labs_common.logs import console, setup_logging
-
-    setup_logging()
-    try:
-        main()
-    except DataValidationError as exc:
-        console.print(f"[bold red]validation failed:[/] {exc}")
-        sys.exit(1)
+    app()

@@ -15,22 +15,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from labs_common import paths
+from labs_common import contract, paths
+from labs_common.artifacts import lock_hash, read_mlmodel
+from labs_common.contract import GIT_COMMIT_TAG, TEST_ROC_AUC_TAG, THRESHOLD_TAG, TRAIN_MD5_TAG
 
 #: Version tags the register stage writes (module 08) that a versions table shows.
-VERSION_TAGS = ("test_roc_auc", "threshold", "data.train.md5", "git.commit")
+VERSION_TAGS = (TEST_ROC_AUC_TAG, THRESHOLD_TAG, TRAIN_MD5_TAG, GIT_COMMIT_TAG)
 
 
 def dvc_out_hash(lock_path: Path, out: str) -> str:
     """The hash ``dvc.lock`` records for output ``out`` (e.g. ``models/model``), or ``""``."""
-    stages = (yaml.safe_load(Path(lock_path).read_text()) or {}).get("stages", {})
-    for stage in stages.values():
-        for item in stage.get("outs", []):
-            if item["path"] == out:
-                return item.get("md5", "")
-    return ""
+    return lock_hash(lock_path, out)
 
 
 def model_identity(root: Path = paths.ROOT) -> dict:
@@ -42,14 +38,13 @@ def model_identity(root: Path = paths.ROOT) -> dict:
         ``alias`` (``reports/registry.json``), and the ``model_id`` written in
         ``models/model/MLmodel``; missing files give empty values.
     """
-    reports = root / "reports"
-    run = _read_json(reports / "train_run.json")
-    registry = _read_json(reports / "registry.json")
-    mlmodel = root / "models" / "model" / "MLmodel"
-    meta = yaml.safe_load(mlmodel.read_text()) if mlmodel.is_file() else {}
+    run = _read_json(contract.under(root, contract.TRAIN_RUN))
+    registry = _read_json(contract.under(root, contract.REGISTRY_REPORT))
+    model_dir = contract.under(root, contract.MODEL_DIR)
+    meta = read_mlmodel(model_dir) if (model_dir / "MLmodel").is_file() else {}
+    model_out = contract.MODEL_DIR.relative_to(paths.ROOT).as_posix()  # as dvc.lock names it
     return {
-        "dvc_md5": dvc_out_hash(root / "dvc.lock", "models/model") if (root / "dvc.lock").is_file()
-        else "",
+        "dvc_md5": dvc_out_hash(root / "dvc.lock", model_out),
         "run_id": run.get("run_id", ""),
         "model_id": run.get("model_id", ""),
         "model_uri": run.get("model_uri", ""),
@@ -91,7 +86,7 @@ def signature_inputs(model_dir: Path) -> pd.DataFrame:
     Why it matters: the signature is the model's contract with its callers. Adding a
     required column or changing a type breaks every caller: a new major version.
     """
-    meta = yaml.safe_load((Path(model_dir) / "MLmodel").read_text())
+    meta = read_mlmodel(model_dir)
     signature = meta.get("signature") or {}
     if not signature.get("inputs"):
         raise ValueError(f"{model_dir} has no input signature; log it with infer_signature")

@@ -18,7 +18,7 @@ import pandas as pd
 from labs_common.config import CostParams, RegisterParams
 from module04_ml_fundamentals.features import LABEL
 from module05_business.slices import slice_report
-from module08_deployment.register import decide
+from module08_deployment.register import apply_gates
 
 MLFLOW_VARS = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
 GATES = ("quality floor", "slice gap", "no regression")
@@ -72,10 +72,14 @@ def gate_table(reasons: list[str]) -> pd.DataFrame:
 def what_if(
     cases: dict[str, dict], gates: RegisterParams, champion_auc: float | None
 ) -> pd.DataFrame:
-    """Run :func:`decide` on named candidate metrics: alias and failed gates per case."""
+    """Run :func:`~module08_deployment.register.apply_gates` on named candidate metrics.
+
+    Returns:
+        One row per case: the alias it would get and the gates it failed.
+    """
     rows = []
     for name, metrics in cases.items():
-        decision = decide(metrics, gates, champion_auc)
+        decision = apply_gates(metrics, gates, champion_auc)
         failed = gate_table(decision.reasons).query("not passed")["gate"].tolist()
         rows.append({"case": name, **metrics, "alias": decision.alias,
                      "failed gates": ", ".join(failed)})  # fmt: skip

@@ -26,7 +26,7 @@ import pandas as pd  # noqa: E402
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NONE  # noqa: E402
 
-from labs_common import paths  # noqa: E402
+from labs_common import contract  # noqa: E402
 from labs_common.data import read_table  # noqa: E402
 from module04_ml_fundamentals.features import LABEL  # noqa: E402
 from module06_lifecycle.batch import score_frame  # noqa: E402
@@ -67,8 +67,8 @@ summarise_task = task(name="summarise", **COMPUTE)(summarise_scores)
 @flow(name="month-report")
 def month_report(
     month: int,
-    source: str = str(paths.PROCESSED / "test.parquet"),
-    model_dir: str = str(paths.MODELS / "model"),
+    source: str = str(contract.TEST_SPLIT),
+    model_dir: str = str(contract.MODEL_DIR),
 ) -> dict:
     """Load a month, score it with the model folder, summarise: the notebook as a flow."""
     flights = load_month_task(month, Path(source))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.data import read_table
 from module04_ml_fundamentals.features import LABEL
 from module04_ml_fundamentals.samples import lookup_paths, sample_rows
@@ -61,7 +61,7 @@ def fit_challenger(
 
 
 def score_both(
-    flights: pd.DataFrame, challenger: object, model_dir: Path = paths.MODELS / "model"
+    flights: pd.DataFrame, challenger: object, model_dir: Path = contract.MODEL_DIR
 ) -> pd.DataFrame:
     """One row per flight: month, day, routing key, label, both models' probabilities."""
     champion = load_from_dir(model_dir)

@@ -21,15 +21,16 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from sklearn.metrics import roc_auc_score
 
+from labs_common import contract
 from labs_common.config import RegisterParams
+from labs_common.contract import CHALLENGER, CHAMPION
+from labs_common.contract import MODEL_SHA256_TAG as HASH_TAG
 from module06_lifecycle.model_files import load_skops_model, sha256_of, skops_file
-from module06_lifecycle.predictor import HASH_TAG
 
 log = logging.getLogger(__name__)
 
-CHAMPION, CHALLENGER = "champion", "challenger"
 #: Version tags the service and the monitor read (threshold, lineage, quality).
-TAG_KEYS = ("threshold", "threshold_rule", "test_roc_auc", "data.train.md5", "git.commit")
+TAG_KEYS = contract.VERSION_TAGS
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Decision:
     champion_test_roc_auc: float | None = None
 
 
-def decide(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> Decision:
+def apply_gates(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> Decision:
     """Apply the gates to a candidate's metrics; pure, so it is easy to test.
 
     Args:
@@ -53,7 +54,7 @@ def decide(metrics: dict, gates: RegisterParams, champion_auc: float | None) -> 
     Example:
         >>> g = RegisterParams(model_name="m", min_roc_auc=0.7, max_slice_gap=0.2,
         ...                    min_slice_rows=1, tolerance=0.0)
-        >>> decide({"test_roc_auc": 0.71, "max_slice_gap": 0.1}, g, None).alias
+        >>> apply_gates({"test_roc_auc": 0.71, "max_slice_gap": 0.1}, g, None).alias
         'champion'
     """
     auc, gap = metrics["test_roc_auc"], metrics["max_slice_gap"]
@@ -109,7 +110,7 @@ def register(
     """Register ``model_uri`` as a new version of ``gates.model_name`` and set its alias."""
     client = MlflowClient()
     current = champion_auc_on(client, gates.model_name, test)
-    decision = decide(metrics, gates, current[1] if current else None)
+    decision = apply_gates(metrics, gates, current[1] if current else None)
     if current:
         decision.champion_version, decision.champion_test_roc_auc = current[0], round(current[1], 6)
     tags = {**tags, HASH_TAG: model_sha256(model_uri)}  # checked whenever it is loaded
@@ -121,19 +122,18 @@ def register(
 
 def main() -> None:
     """Read the run and the metrics, register the model, write reports/registry.json."""
-    from labs_common import paths
     from labs_common.config import load_params
     from labs_common.data import read_table, write_text
     from module07_experiments.tracking import use_experiment
 
-    use_experiment("flight-delay")
-    run = json.loads((paths.REPORTS / "train_run.json").read_text())
-    metrics = json.loads((paths.REPORTS / "metrics.json").read_text())
+    use_experiment(contract.EXPERIMENT)
+    run = json.loads(contract.TRAIN_RUN.read_text())
+    metrics = json.loads(contract.METRICS.read_text())
     run_tags = mlflow.get_run(run["run_id"]).data.tags
     tags = {k: str(metrics.get(k, run_tags.get(k, ""))) for k in TAG_KEYS}
-    test = read_table(paths.PROCESSED / "test.parquet")
+    test = read_table(contract.TEST_SPLIT)
     report = register(run["model_uri"], metrics, tags, load_params().register, test)
-    write_text(json.dumps(report, indent=2) + "\n", paths.REPORTS / "registry.json")
+    write_text(json.dumps(report, indent=2) + "\n", contract.REGISTRY_REPORT)
     for reason in report["reasons"]:
         log.info("%s", reason)
 

@@ -29,9 +29,10 @@ def log_training_run(tracking_uri: str, experiment: str = "stack-check") -> dict
     from sklearn.linear_model import LogisticRegression
 
     from labs_common.data import load_table
+    from labs_common.label import is_late
 
     flights = load_table("flights").dropna(subset=["arr_delay"]).head(2000)
-    x, y = flights[FEATURES].astype(float), (flights["arr_delay"] > 15).astype(int)
+    x, y = flights[FEATURES].astype(float), is_late(flights["arr_delay"]).astype(int)
     model = LogisticRegression(max_iter=500).fit(x, y)
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_experiment(experiment)

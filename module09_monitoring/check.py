@@ -13,11 +13,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract
 from labs_common.data import read_table
+from labs_common.label import late_label
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams, monitor_params
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TRAINING = paths.PROCESSED / "train.parquet"
+TRAINING = contract.TRAIN_SPLIT
 #: What ``labs monitor`` prints first; the rest of the entry follows.
 HEADLINE = ("month", "drift_share", "drifted_features", "roc_auc", "retrain")
 #: The alerts ``labs monitor --fail-on-drift`` fails on: inputs or scores moved.
@@ -78,8 +78,11 @@ def log_target(value: str | Path) -> str | Path:
     )
 
 
-def with_labels(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
+def with_labels(flights: pd.DataFrame, late_minutes: int | None = None) -> pd.DataFrame:
     """Return a copy with ``late`` from ``arr_delay`` where the flight landed (NaN otherwise).
+
+    The rule is :func:`labs_common.label.late_label`; a file that already has ``late``
+    keeps it.
 
     Example:
         >>> with_labels(pd.DataFrame({"arr_delay": [3.0, 40.0, None]}), 15)["late"].tolist()
@@ -87,12 +90,11 @@ def with_labels(flights: pd.DataFrame, late_minutes: int) -> pd.DataFrame:
     """
     out = flights.copy()
     if LABEL not in out and "arr_delay" in out:
-        delay = pd.to_numeric(out["arr_delay"], errors="coerce")
-        out[LABEL] = np.where(delay.isna(), np.nan, (delay > late_minutes).astype(float))
+        out[LABEL] = late_label(out["arr_delay"], late_minutes)
     return out
 
 
-def read_flights(path: Path, late_minutes: int = 15) -> pd.DataFrame:
+def read_flights(path: Path, late_minutes: int | None = None) -> pd.DataFrame:
     """Read a flights file (Parquet or CSV, raw columns) and check the schedule contract.
 
     Raises:

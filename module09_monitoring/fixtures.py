@@ -32,7 +32,7 @@ class ReplayWorld:
 
 def labelled_sample(rows_per_month: int, seed: int) -> pd.DataFrame:
     """Return ``rows_per_month`` arrived flights of each month, with ``late``, in date order."""
-    flights = add_label(load_table("flights"), 15)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    flights = add_label(load_table("flights"))[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
     parts = [
         g.sample(min(rows_per_month, len(g)), random_state=seed)
         for _, g in flights.groupby("month", sort=True)
@@ -60,3 +60,29 @@ def build_world(folder: Path, rows_per_month: int = 1500, seed: int = 0) -> Repl
     ).fit(training[SCHEDULE_COLUMNS], training[LABEL])
     months = [flights.loc[flights["month"] == m].reset_index(drop=True) for m in PRODUCTION_MONTHS]
     return ReplayWorld(model, training, months, folder)
+
+
+def quiet_month(label_rate: float, calibration_error: float = 0.0) -> dict:
+    """A monthly summary entry on which no rule fires: the baseline the rule tests move.
+
+    Example:
+        >>> from module09_monitoring.params import MonitorParams
+        >>> from module09_monitoring.rules import decide
+        >>> decide(quiet_month(0.2), MonitorParams())["alerts"]
+        []
+    """
+    return {
+        "drift_share": 0.0,
+        "drifted_features": [],
+        "missing_features": [],
+        "prediction_drift": False,
+        "prediction_psi": 0.01,
+        "prediction_threshold": 0.1,
+        "label_rate": label_rate,
+        "reference_label_rate": label_rate,
+        "label_shift": 0.0,
+        "mean_score": label_rate,
+        "calibration_gap": 0.0,
+        "calibration_error": calibration_error,
+        "roc_auc": 0.75,
+    }

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.rules import decide
 
-SUMMARY = paths.REPORTS / "monitoring" / "summary.json"
+SUMMARY = contract.MONITORING_SUMMARY
 COLUMNS = ["drift_share", "prediction_psi", "label_rate", "mean_score", "calibration_gap",
            "roc_auc", "alerts", "retrain"]  # fmt: skip
 

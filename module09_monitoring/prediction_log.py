@@ -82,14 +82,14 @@ def split_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
 
 def join_labels(
-    predictions: pd.DataFrame, outcomes: pd.DataFrame, late_minutes: int
+    predictions: pd.DataFrame, outcomes: pd.DataFrame, late_minutes: int | None = None
 ) -> pd.DataFrame:
     """Add ``late`` to each prediction whose flight has landed (NaN while it has not).
 
     Args:
         predictions: usable log rows (schedule columns + ``probability``).
         outcomes: raw flights with ``arr_delay`` (cancelled flights have none: no label).
-        late_minutes: the label's threshold (``features.late_minutes``).
+        late_minutes: the label's threshold (None: ``features.late_minutes``).
     """
     landed = add_label(outcomes, late_minutes)[[*FLIGHT_KEY, LABEL]]
     landed = landed.astype({c: str for c in ("carrier", "origin")}).drop_duplicates(FLIGHT_KEY)
@@ -105,7 +105,7 @@ def monitor_log(
     params: object,
     *,
     outcomes: pd.DataFrame | None = None,
-    late_minutes: int = 15,
+    late_minutes: int | None = None,
     threshold: float = 0.5,
     out_dir: object = None,
 ) -> dict:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
+from labs_common.metrics import probability_metrics
 
 
 def calibration_error(y: npt.ArrayLike, proba: npt.ArrayLike, bins: int = 10) -> float:
@@ -52,13 +53,8 @@ def calibration_stats(y: npt.ArrayLike, proba: npt.ArrayLike, bins: int = 10) ->
 
 def ranking_stats(y: npt.ArrayLike, proba: npt.ArrayLike) -> dict:
     """Return ROC AUC (None with one class only), Brier score and log loss."""
-    y, proba = np.asarray(y, dtype=int), np.asarray(proba, dtype=float)
-    auc = float(roc_auc_score(y, proba)) if np.unique(y).size == 2 else None
-    return {
-        "roc_auc": auc,
-        "brier": float(brier_score_loss(y, proba)),
-        "log_loss": float(log_loss(y, proba, labels=[0, 1])),
-    }
+    bundle = probability_metrics(y, proba)
+    return {name: bundle[name] for name in ("roc_auc", "brier", "log_loss")}
 
 
 def labelled_part(labels: object) -> np.ndarray:

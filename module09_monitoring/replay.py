@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import CostParams, RegisterParams
+from labs_common.contract import CHAMPION
 from labs_common.data import write_text
-from module08_deployment.register import CHAMPION
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.reference import Reference, build_reference, score_flights
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OUT_DIR = paths.REPORTS / "monitoring"
+OUT_DIR = contract.MONITORING_DIR
 
 
 @dataclass
@@ -232,12 +232,12 @@ def main() -> None:
     ctx = Context(
         monitor_params(), params.register, params.cost, predictor.threshold, paths.RAW, OUT_DIR
     )
-    training = read_table(paths.PROCESSED / "train.parquet")
+    training = read_table(contract.TRAIN_SPLIT)
     months = load_months(params.split.production_months)
     entries = run_replay(predictor.model, training, months, ctx)
     write_summary(entries, OUT_DIR)
-    write_text(json.dumps(metrics_of(entries), indent=2) + "\n", paths.REPORTS / "monitor.json")
-    log.info("Wrote %s", OUT_DIR / "summary.json")
+    write_text(json.dumps(metrics_of(entries), indent=2) + "\n", contract.MONITOR_REPORT)
+    log.info("Wrote %s", contract.MONITORING_SUMMARY)
 
 
 if __name__ == "__main__":

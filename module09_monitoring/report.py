@@ -97,9 +97,3 @@ def save_snapshot(snapshot: object, folder: Path, name: str, html: bool = True) 
         snapshot.save_html(str(folder / f"{name}.html"))
         written.append(f"{name}.html")
     return written
-
-
-def failed_tests(snapshot: object) -> list[str]:
-    """Return the names of the snapshot's tests that did not pass (e.g. drifted columns)."""
-    tests = json.loads(snapshot.json()).get("tests", [])
-    return [t["name"] for t in tests if t.get("status") not in ("SUCCESS", None)]

@@ -5,7 +5,7 @@ the champion's own recipe (module 04's pipeline, same features and hyper-paramet
 cloned) refitted on every labelled flight up to the last ``holdout_days`` of the month
 just closed. Those last days are kept back: neither model has seen them, so both are
 scored on them and judged by the same gates as the ``register`` stage (module 08's
-:func:`~module08_deployment.register.decide`). Only a challenger that passes becomes
+:func:`~module08_deployment.register.apply_gates`). Only a challenger that passes becomes
 champion.
 """
 
@@ -18,9 +18,10 @@ import pandas as pd
 from sklearn.base import clone
 
 from labs_common.config import CostParams, RegisterParams
+from labs_common.contract import CHAMPION
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
 from module05_business.slices import slice_report
-from module08_deployment.register import CHAMPION, decide
+from module08_deployment.register import apply_gates
 from module09_monitoring.quality import calibration_stats, ranking_stats
 from module09_monitoring.reference import score_flights
 
@@ -109,7 +110,7 @@ def compare_models(
             "reasons": reasons,
             "promoted": False,
         }
-    decision = decide(ours, gates, theirs["test_roc_auc"])
+    decision = apply_gates(ours, gates, theirs["test_roc_auc"])
     return {
         "holdout_rows": len(recent),
         "challenger": ours,

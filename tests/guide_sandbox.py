@@ -19,8 +19,8 @@ import sysconfig
 import venv
 from pathlib import Path
 
-from capstone.sandbox import copy_repo
 from labs_common import activate, paths
+from labs_common.sandbox import copy_repo
 
 #: Outputs of `dvc repro register` copied into the clone (small: tens of MB).
 OUTPUTS = ("data/raw", "data/interim", "data/processed", "models", "reports", ".mlflow")

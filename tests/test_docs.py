@@ -87,3 +87,49 @@ def test_student_guide_counts_notebooks_and_exercises() -> None:
         checks = importlib.import_module(f"{folder}.exercises.checks").CHECKS
         assert int(notebooks) == len(list((ROOT / folder / "notebooks").glob("*.ipynb"))), folder
         assert int(exercises) == len(checks), folder
+
+
+# -- docs/architecture.md names only what exists -----------------------------------------
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+#: Pipeline outputs do not exist in a fresh clone: they must be contract paths instead.
+OUTPUT_ROOTS = ("data/", "reports/", "models/")
+
+
+def architecture_spans() -> list[str]:
+    """The code spans of docs/architecture.md that name something (no spaces)."""
+    return [s for s in re.findall(r"`([^`\n]+)`", ARCHITECTURE.read_text()) if " " not in s]
+
+
+def test_architecture_paths_exist() -> None:
+    from labs_common import contract
+
+    outputs = {
+        p.relative_to(ROOT).as_posix() for p in vars(contract).values() if isinstance(p, Path)
+    }
+    named = [s for s in architecture_spans() if "/" in s and not s.startswith(("/", "@"))]
+    assert len(named) > 20, "the page names fewer paths than it did: is the scan right?"
+    missing = [
+        s for s in named
+        if not (s in outputs if s.startswith(OUTPUT_ROOTS) else (ROOT / s.rstrip("/")).exists())
+    ]  # fmt: skip
+    assert not missing, f"docs/architecture.md names paths that do not exist: {missing}"
+
+
+def test_architecture_names_exist() -> None:
+    """`contract.X` is a constant, `section.key` a parameter, `file.py` `name` is defined there."""
+    from labs_common import contract
+    from labs_common.config import load_params
+
+    text, spans, params = ARCHITECTURE.read_text(), architecture_spans(), load_params()
+    problems = [s for s in spans if s.startswith("contract.") and not hasattr(contract, s[9:])]
+    for section, key in re.findall(r"^(features|split|train|cost|register|monitor)\.(\w+)$",
+                                   "\n".join(spans), flags=re.M):  # fmt: skip
+        if key not in type(getattr(params, section)).model_fields:
+            problems.append(f"{section}.{key}")
+    for path, rest in re.findall(r"`([\w/]+\.py)`\s*\(?((?:`\w+`(?:,\s*)?)+)", text):
+        source = (ROOT / path).read_text()
+        for name in re.findall(r"`(\w+)`", rest):
+            if not re.search(rf"^\s*(def|class)\s+{name}\b|^{name}\s*=", source, re.M):
+                problems.append(f"{path}: {name}")
+    assert not problems, f"docs/architecture.md names what does not exist: {problems}"

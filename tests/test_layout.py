@@ -19,9 +19,14 @@ from pydantic import BaseModel
 
 from labs_common import paths
 from labs_common.config import load_params
+from labs_common.stage_deps import literal_import_call
 
 ROOT = paths.ROOT
 MODULE_RE = re.compile(r"^module(\d\d)_\w+$")
+#: The layers above the modules: the capstone assembles them, the benchmarks measure them.
+#: Both may import every module and labs_common; no module imports them, nor they each other.
+TOP_LAYER = 10
+TOP_PACKAGES = ("capstone", "benchmarks")
 SKIP_PARTS = {"__pycache__", "data", "reports", "build"}
 
 
@@ -34,7 +39,8 @@ def python_files(folder: Path) -> list[Path]:
 def imported_modules(path: Path) -> list[tuple[int, str]]:
     """Return (line, dotted name) of every absolute import in a Python file.
 
-    ``importlib.import_module("...")`` with a literal name counts as an import too.
+    Imports inside functions count (the walk visits every node), and so do
+    ``importlib.import_module("...")`` and ``__import__("...")`` with a literal name.
     """
     found = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
@@ -42,30 +48,31 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.append((node.lineno, node.args[0].value))
+        elif name := literal_import_call(node):
+            found.append((node.lineno, name))
     return found
 
 
 def module_number(dotted: str) -> int | None:
-    """The module number of an import such as ``module04_ml_fundamentals.train`` (else None)."""
-    match = MODULE_RE.match(dotted.split(".")[0])
+    """The layer of an import: N for ``moduleNN_...``, 10 for capstone and benchmarks, else None.
+
+    Example: ``module04_ml_fundamentals.train`` is 4, ``capstone.cli`` is 10.
+    """
+    top = dotted.split(".")[0]
+    if top in TOP_PACKAGES:
+        return TOP_LAYER
+    match = MODULE_RE.match(top)
     return int(match.group(1)) if match else None
 
 
-def forbidden_imports(folder: Path, below: int) -> list[str]:
-    """List imports of a module package numbered ``below`` or higher, as 'file:line: name'."""
+def forbidden_imports(folder: Path, below: int, also: tuple[str, ...] = ()) -> list[str]:
+    """List imports of layer ``below`` or higher, or of a package in ``also``, as
+    'file:line: imports name'."""
     problems = []
     for path in python_files(folder):
         for line, name in imported_modules(path):
             number = module_number(name)
-            if number is not None and number >= below:
+            if (number is not None and number >= below) or name.split(".")[0] in also:
                 problems.append(f"{path.relative_to(folder.parent)}:{line}: imports {name}")
     return problems
 
@@ -112,17 +119,28 @@ def has_key(obj: object, dotted: str) -> bool:
 # -- the helpers themselves catch what they should -------------------------------------
 
 
-def test_forbidden_imports_names_file_line_and_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("source", "below", "also", "expected"),
+    [
+        ("import module02_foundations\nfrom module07_experiments.track import log\n"
+         "import importlib\nimportlib.import_module('module09_monitoring.drift')\n", 5, (),
+         ["a.py:2: imports module07_experiments.track",
+          "a.py:4: imports module09_monitoring.drift"]),
+        ("def run():\n    from capstone.sandbox import copy_repo\n    return copy_repo\n"
+         "def bench():\n    return __import__('benchmarks.pipeline')\nimport labs_common.paths\n",
+         8, (), ["a.py:2: imports capstone.sandbox", "a.py:5: imports benchmarks.pipeline"]),
+        ("import module09_monitoring\nimport capstone.cli\nimport benchmarks.pipeline\n",
+         TOP_LAYER + 1, ("benchmarks",), ["a.py:3: imports benchmarks.pipeline"]),
+    ],
+    ids=["later-modules-and-import_module", "lazy-imports-of-the-top", "top-layers-not-each-other"],
+)  # fmt: skip
+def test_forbidden_imports_names_file_line_and_import(
+    tmp_path: Path, source: str, below: int, also: tuple[str, ...], expected: list[str]
+) -> None:
     pkg = tmp_path / "module04_x"
     pkg.mkdir()
-    (pkg / "a.py").write_text(
-        "import module02_foundations\nfrom module07_experiments.track import log\n"
-        "import importlib\nimportlib.import_module('module09_monitoring.drift')\n"
-    )
-    assert forbidden_imports(pkg, below=5) == [
-        "module04_x/a.py:2: imports module07_experiments.track",
-        "module04_x/a.py:4: imports module09_monitoring.drift",
-    ]
+    (pkg / "a.py").write_text(source)
+    assert forbidden_imports(pkg, below=below, also=also) == [f"module04_x/{e}" for e in expected]
 
 
 def test_notebook_problems_finds_outputs_and_counts(tmp_path: Path) -> None:
@@ -164,6 +182,16 @@ def test_module_imports_only_earlier_modules(name: str) -> None:
     assert not problems, (
         f"module {number:02d} may import only modules 01-{number - 1:02d} and labs_common:\n"
         + "\n".join(problems)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "other"), [("capstone", "benchmarks"), ("benchmarks", "capstone")]
+)
+def test_top_layers_import_modules_but_not_each_other(name: str, other: str) -> None:
+    problems = forbidden_imports(ROOT / name, below=TOP_LAYER + 1, also=(other,))
+    assert not problems, f"{name} may import the modules and labs_common, not {other}:\n" + (
+        "\n".join(problems)
     )
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from capstone.sandbox import copy_repo, dvc
 from labs_common import paths
 from labs_common.config import load_params
+from labs_common.sandbox import copy_repo, dvc
 from module07_experiments.tracking import file_md5
 
 pytestmark = pytest.mark.slow

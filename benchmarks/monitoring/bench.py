@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.config import load_params
 from labs_common.data import read_table, write_text
 from module09_monitoring import inject
@@ -167,8 +167,8 @@ def run(seeds: int, null_seeds: int, replay: bool) -> dict:
     from module06_lifecycle.predictor import load_from_dir
 
     course, params = load_params(), monitor_params()
-    predictor, load_wall, _ = timed(lambda: load_from_dir(paths.MODELS / "model"))
-    training = read_table(paths.PROCESSED / "train.parquet")
+    predictor, load_wall, _ = timed(lambda: load_from_dir(contract.MODEL_DIR))
+    training = read_table(contract.TRAIN_SPLIT)
     months = load_months(course.split.production_months)
     reference, ref_wall, ref_cpu = timed(lambda: build_reference(predictor.model, training, params))
     per_month = time_months(predictor.model, reference, months, params)

@@ -43,7 +43,7 @@ import httpx
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.data import write_text
 from labs_common.logs import setup_logging
 from labs_common.tooling import configure_offline
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--kill-rate", type=float, default=20.0)
     parser.add_argument("--kill-seconds", type=float, default=10.0)  # fmt: skip
-    parser.add_argument("--model", type=Path, default=paths.MODELS / "model")
+    parser.add_argument("--model", type=Path, default=contract.MODEL_DIR)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     configure_offline()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from capstone.site.inputs import PARAMS, Inputs, read_json, read_yaml
+from capstone.site.inputs import PARAMS, Inputs, read_json
 from labs_common import paths
+from labs_common.artifacts import lock_hash
 from labs_common.config import load_params
 from module05_business.model_card import render_model_card
 
@@ -32,11 +33,9 @@ def _model_info(inputs: Inputs) -> dict:
         report = read_json(path) if path.exists() else {}
         if old in report:
             info[new] = report[old]
-    lock = inputs.root / "dvc.lock"
-    stages = read_yaml(lock).get("stages", {}) if lock.exists() else {}
-    for dep in stages.get("train", {}).get("deps", []):
-        if dep.get("path") == TRAIN_DATA:
-            info["data_hash"] = dep.get("md5", "unknown")
+    data_hash = lock_hash(inputs.root / "dvc.lock", TRAIN_DATA, stage="train", kind="deps")
+    if data_hash:
+        info["data_hash"] = data_hash
     return info
 
 

@@ -14,12 +14,7 @@ from markupsafe import Markup
 from matplotlib.patches import FancyArrowPatch
 
 from capstone.site.charts import STYLE, new_figure, to_svg
-from capstone.site.inputs import read_yaml
-
-
-def _paths(entries: list | None) -> list[str]:
-    """Return the paths of a ``deps``/``outs`` list whose items are strings or one-key dicts."""
-    return [next(iter(e)) if isinstance(e, dict) else str(e) for e in entries or []]
+from labs_common.artifacts import read_dvc_stages, stage_io
 
 
 def _covers(out: str, dep: str) -> bool:
@@ -36,13 +31,9 @@ def read_stages(dvc_yaml: Path) -> dict[str, dict]:
         >>> list(read_stages(paths.ROOT / "dvc.yaml"))[:2]
         ['ingest', 'validate']
     """
-    stages = read_yaml(dvc_yaml).get("stages", {})
+    stages = read_dvc_stages(dvc_yaml)
     return {
-        name: {
-            "cmd": str(spec.get("cmd", "")),
-            "deps": _paths(spec.get("deps")),
-            "outs": [p for key in ("outs", "metrics", "plots") for p in _paths(spec.get(key))],
-        }
+        name: dict(zip(("deps", "outs"), stage_io(spec), strict=True), cmd=str(spec.get("cmd", "")))
         for name, spec in stages.items()
     }
 

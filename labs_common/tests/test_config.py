@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from labs_common import paths
-from labs_common.config import ParamsError, get_settings, load_params
+from labs_common.config import ParamsError, load_params
 
 
 def _write(tmp_path: Path, change: dict | None = None, drop: str | None = None) -> Path:
@@ -73,11 +73,3 @@ def test_load_params_missing_or_broken_file(tmp_path: Path) -> None:
 
 def test_load_params_without_monitor_section_uses_its_defaults(tmp_path: Path) -> None:
     assert load_params(_write(tmp_path, drop="monitor")).monitor.max_drift_share == 0.25
-
-
-def test_get_settings_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LABS_SAMPLE_ROWS", "500")
-    assert get_settings().sample_rows == 500
-    monkeypatch.setenv("LABS_SAMPLE_ROWS", "5")
-    with pytest.raises(ValueError, match="sample_rows"):
-        get_settings()

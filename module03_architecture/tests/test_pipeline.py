@@ -58,27 +58,10 @@ def test_stage_graph_edges_from_deps_and_outs(dvc_yaml: Path) -> None:
     assert pipeline.stage_graph(dvc_yaml) == EXPECTED
 
 
-def test_stage_io_counts_metrics_as_outputs() -> None:
-    deps, outs = pipeline.stage_io({"deps": ["a/"], "outs": [{"m.pkl": {"cache": False}}],
-                                    "metrics": ["r.json"], "plots": [{"p.csv": None}]})  # fmt: skip
-    assert deps == ["a"] and outs == ["m.pkl", "r.json", "p.csv"]
-
-
 def test_stage_graph_no_edge_for_sibling_prefix(tmp_path: Path) -> None:
     path = tmp_path / "dvc.yaml"
     path.write_text("stages:\n  a: {cmd: x, outs: [data/raw]}\n  b: {cmd: y, deps: [data/raw2]}\n")
     assert pipeline.stage_graph(path) == []
-
-
-@pytest.mark.parametrize(
-    "text, match",
-    [("foo: 1\n", "no 'stages:'"), ("stages:\n  s: {foreach: [1, 2], do: {cmd: x}}\n", "foreach")],
-    ids=["no-stages", "foreach"],
-)
-def test_load_stages_rejects(tmp_path: Path, text: str, match: str) -> None:
-    (tmp_path / "dvc.yaml").write_text(text)
-    with pytest.raises(ValueError, match=match):
-        pipeline.load_stages(tmp_path / "dvc.yaml")
 
 
 def test_execution_layers_group_parallel_stages(dvc_yaml: Path) -> None:

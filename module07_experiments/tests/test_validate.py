@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from labs_common.data import load_tables
-from module07_experiments.validate import JOIN_FLOORS, explain, validate_tables
+from module07_experiments.validate import JOIN_FLOORS, app, explain, validate_tables
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +56,19 @@ def test_validate_tables_join_floor_breaks(tables: dict[str, pd.DataFrame]) -> N
     report = validate_tables({**tables, "planes": few_planes})
     assert not report["ok"]
     assert "join flights -> planes" in explain(report)
+
+
+def test_validate_stage_exits_1_and_leaves_the_report(
+    tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    """Bad raw data: the stage writes its report (to read why), prints it, and exits 1."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    broken = {**tables, "flights": _corrupt(tables["flights"], "out-of-range")}
+    for name, frame in broken.items():
+        frame.to_parquet(raw / f"{name}.parquet")
+    report = tmp_path / "validation.json"
+    result = CliRunner().invoke(app, ["--raw-dir", str(raw), "--report", str(report)])
+    assert result.exit_code == 1
+    assert json.loads(report.read_text())["ok"] is False
+    assert "flights.sched_dep_time" in explain(json.loads(report.read_text()))

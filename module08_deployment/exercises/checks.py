@@ -97,7 +97,7 @@ def check_should_rollback(fn: Callable[..., object]) -> None:
 
 
 def _gates_pass(metrics: dict, gates: RegisterParams, champion: float | None) -> bool:
-    """The three gates as the exercise states them (``register.decide`` is the same rule)."""
+    """The three gates as the exercise states them (``register.apply_gates`` is the same rule)."""
     auc = metrics["test_roc_auc"]
     floor_and_gap = auc >= gates.min_roc_auc and metrics["max_slice_gap"] <= gates.max_slice_gap
     return floor_and_gap and (champion is None or auc >= champion - gates.tolerance)
@@ -316,7 +316,7 @@ CHECKS = [
              forbidden=("module08_deployment.patterns.rollback_reasons",)),
     Exercise("promotion_alias", check_promotion_alias,
              "at least and at most include the bound; the tolerance gate exists only when "
-             "there is a champion", forbidden=("module08_deployment.register.decide",)),
+             "there is a champion", forbidden=("module08_deployment.register.apply_gates",)),
     Exercise("readiness_probe", check_readiness_probe,
              "read the service's health router: one route says the process is alive, the "
              "other that the model is loaded; field names as in deploy/k8s/deployment.yaml"),

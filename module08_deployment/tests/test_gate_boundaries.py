@@ -11,7 +11,7 @@ import pytest
 
 from labs_common.config import CostParams, RegisterParams
 from module05_business.slices import max_slice_gap, metrics_for_group, slice_report
-from module08_deployment.register import CHALLENGER, CHAMPION, decide
+from module08_deployment.register import CHALLENGER, CHAMPION, apply_gates
 
 GATES = RegisterParams(
     model_name="m", min_roc_auc=0.75, max_slice_gap=0.125, min_slice_rows=1, tolerance=0.0625
@@ -27,7 +27,7 @@ GOOD = {"test_roc_auc": 0.8, "max_slice_gap": 0.05}
     ids=["below", "at", "above"],
 )
 def test_quality_floor_admits_an_auc_equal_to_the_floor(auc: float, alias: str) -> None:
-    decision = decide({**GOOD, "test_roc_auc": auc}, GATES, None)
+    decision = apply_gates({**GOOD, "test_roc_auc": auc}, GATES, None)
     assert decision.alias == alias
     assert decision.reasons[0].startswith("pass" if alias == CHAMPION else "FAIL")
     assert decision.reasons[0].endswith(f"test ROC AUC {auc:.4f} vs floor 0.75")
@@ -39,7 +39,7 @@ def test_quality_floor_admits_an_auc_equal_to_the_floor(auc: float, alias: str) 
     ids=["below", "at", "above"],
 )
 def test_slice_gap_gate_admits_a_gap_equal_to_the_bound(gap: float, alias: str) -> None:
-    decision = decide({**GOOD, "max_slice_gap": gap}, GATES, None)
+    decision = apply_gates({**GOOD, "max_slice_gap": gap}, GATES, None)
     assert decision.alias == alias
     verdict = "pass" if alias == CHAMPION else "FAIL"
     assert decision.reasons[1] == f"{verdict}: largest slice gap {gap:.4f} vs bound 0.12"
@@ -52,7 +52,7 @@ def test_slice_gap_gate_admits_a_gap_equal_to_the_bound(gap: float, alias: str) 
 )
 def test_no_regression_gate_allows_exactly_the_tolerance(auc: float, alias: str) -> None:
     """Champion 0.8125 and tolerance 0.0625: a challenger at 0.75 counts as equal."""
-    decision = decide({"test_roc_auc": auc, "max_slice_gap": 0.0}, GATES, 0.8125)
+    decision = apply_gates({"test_roc_auc": auc, "max_slice_gap": 0.0}, GATES, 0.8125)
     if auc < 0.75:  # below the floor too; check the regression gate's own verdict
         assert decision.reasons[2].startswith("FAIL: test ROC AUC")
     assert decision.alias == alias
@@ -60,13 +60,13 @@ def test_no_regression_gate_allows_exactly_the_tolerance(auc: float, alias: str)
 
 
 def test_no_regression_gate_fails_alone_when_the_champion_is_better() -> None:
-    decision = decide({"test_roc_auc": 0.8, "max_slice_gap": 0.0}, GATES, 0.9)
+    decision = apply_gates({"test_roc_auc": 0.8, "max_slice_gap": 0.0}, GATES, 0.9)
     assert decision.alias == CHALLENGER
     assert [r.split(":")[0] for r in decision.reasons] == ["pass", "pass", "FAIL"]
 
 
 def test_without_a_champion_the_third_gate_passes_and_says_why() -> None:
-    decision = decide(GOOD, GATES, None)
+    decision = apply_gates(GOOD, GATES, None)
     assert (decision.alias, decision.reasons[2]) == (CHAMPION, "pass: no champion yet")
 
 
@@ -74,11 +74,12 @@ def test_max_slice_gap_at_the_bound_from_real_slices() -> None:
     slices = {"AA": {"roc_auc": 0.875}, "UA": {"roc_auc": 0.75}, "tiny": {"n": 3}}
     gap = max_slice_gap(slices)
     assert gap == 0.125
-    assert decide({"test_roc_auc": 0.8, "max_slice_gap": gap}, GATES, None).alias == CHAMPION
+    assert apply_gates({"test_roc_auc": 0.8, "max_slice_gap": gap}, GATES, None).alias == CHAMPION
     slices["DL"] = {"roc_auc": 0.75 - 0.001}
     wider = max_slice_gap(slices)
     assert wider == pytest.approx(0.126)
-    assert decide({"test_roc_auc": 0.8, "max_slice_gap": wider}, GATES, None).alias == CHALLENGER
+    candidate = {"test_roc_auc": 0.8, "max_slice_gap": wider}
+    assert apply_gates(candidate, GATES, None).alias == CHALLENGER
 
 
 def test_max_slice_gap_needs_two_slices_with_an_auc() -> None:

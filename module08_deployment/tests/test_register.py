@@ -8,7 +8,7 @@ from labs_common.data import load_table
 from module04_ml_fundamentals.features import LABEL, add_label
 from module04_ml_fundamentals.train import build_pipeline
 from module07_experiments.tracking import TRUSTED_TYPES
-from module08_deployment.register import CHALLENGER, CHAMPION, decide, register
+from module08_deployment.register import CHALLENGER, CHAMPION, apply_gates, register
 
 GATES = RegisterParams(model_name="m", min_roc_auc=0.70, max_slice_gap=0.15,
                        min_slice_rows=500, tolerance=0.002)  # fmt: skip
@@ -24,7 +24,7 @@ GATES = RegisterParams(model_name="m", min_roc_auc=0.70, max_slice_gap=0.15,
 def test_decide_applies_every_gate(
     auc: float, gap: float, champion: float | None, alias: str
 ) -> None:
-    decision = decide({"test_roc_auc": auc, "max_slice_gap": gap}, GATES, champion)
+    decision = apply_gates({"test_roc_auc": auc, "max_slice_gap": gap}, GATES, champion)
     assert decision.alias == alias
     assert len(decision.reasons) == 3
     assert any(r.startswith("FAIL") for r in decision.reasons) == (alias == CHALLENGER)

@@ -6,7 +6,6 @@ would be between machines) and the code under test attaches to it by its address
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +17,6 @@ from module06_lifecycle.fixtures import TinySetup
 from module06_lifecycle.predictor import Predictor, load_from_dir
 from module08_deployment import scale_out
 from module08_deployment.server import free_port
-
-
-@pytest.fixture(scope="module")
-def scheduler(loopback_cluster) -> Iterator[str]:
-    """A scheduler and two single-thread workers on loopback TCP; yields the address."""
-    with loopback_cluster(2) as cluster:
-        yield cluster.scheduler_address
 
 
 @pytest.fixture
@@ -124,45 +116,3 @@ def test_local_cluster_scores_in_other_processes_with_one_thread(predictor: Pred
     assert len(pids) == 2 and os.getpid() not in pids
     assert threads == {"1"}
     pd.testing.assert_frame_equal(spread, score_frame(predictor, flights))
-
-
-@pytest.mark.slow
-def test_labs_score_on_a_scheduler_writes_what_one_process_writes(
-    scheduler: str, tiny_setup: TinySetup, tmp_path: Path
-) -> None:
-    from typer.testing import CliRunner
-
-    from capstone.cli import app
-
-    source = tmp_path / "schedule.parquet"
-    predictor_flights(seed=7, n=200).to_parquet(source)
-    base = ["score", "--input", str(source), "--model", str(tiny_setup.model_dir)]
-    here = CliRunner().invoke(app, [*base, "--output", str(tmp_path / "here.parquet")])
-    there = CliRunner().invoke(
-        app, [*base, "--output", str(tmp_path / "there.parquet"), "--scheduler", scheduler]
-    )
-    assert (here.exit_code, there.exit_code) == (0, 0), there.output
-    pd.testing.assert_frame_equal(
-        pd.read_parquet(tmp_path / "there.parquet"), pd.read_parquet(tmp_path / "here.parquet")
-    )
-
-
-@pytest.mark.slow
-def test_labs_score_names_a_scheduler_that_does_not_answer(
-    tiny_setup: TinySetup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from typer.testing import CliRunner
-
-    from capstone.cli import app
-
-    monkeypatch.setattr(scale_out, "CONNECT_TIMEOUT", "1s")
-    source = tmp_path / "schedule.parquet"
-    predictor_flights(seed=8, n=20).to_parquet(source)
-    address = f"tcp://127.0.0.1:{free_port()}"
-    args = ["score", "--input", str(source), "--output", str(tmp_path / "out.parquet")]
-    result = CliRunner().invoke(
-        app, [*args, "--model", str(tiny_setup.model_dir), "--scheduler", address]
-    )
-    assert result.exit_code == 1
-    assert f"no Dask scheduler answered at {address}" in " ".join(result.output.split())
-    assert not (tmp_path / "out.parquet").exists()  # nothing half-written

@@ -13,25 +13,12 @@ import pandas as pd
 import pytest
 
 from module09_monitoring.drift import calibrate_thresholds, drift_table, psi
+from module09_monitoring.fixtures import quiet_month
 from module09_monitoring.monitor import drift_stats, label_stats
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.rules import decide
 
-QUIET = {
-    "drift_share": 0.0,
-    "drifted_features": [],
-    "missing_features": [],
-    "prediction_drift": False,
-    "prediction_psi": 0.01,
-    "prediction_threshold": 0.1,
-    "label_rate": 0.25,
-    "reference_label_rate": 0.25,
-    "label_shift": 0.0,
-    "mean_score": 0.25,
-    "calibration_gap": 0.0,
-    "calibration_error": 0.0,
-    "roc_auc": 0.75,
-}
+QUIET = quiet_month(0.25)
 #: Thresholds that are exact in binary, so "at the threshold" means exactly at it.
 P = MonitorParams(
     max_drift_share=0.25,

@@ -2,24 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from module09_monitoring.fixtures import quiet_month
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.rules import decide
 
-QUIET = {
-    "drift_share": 0.0,
-    "drifted_features": [],
-    "missing_features": [],
-    "prediction_drift": False,
-    "prediction_psi": 0.01,
-    "prediction_threshold": 0.1,
-    "label_rate": 0.2,
-    "reference_label_rate": 0.2,
-    "label_shift": 0.0,
-    "mean_score": 0.2,
-    "calibration_gap": 0.0,
-    "calibration_error": 0.01,
-    "roc_auc": 0.75,
-}
+QUIET = quiet_month(0.2, calibration_error=0.01)
 
 
 def test_decide_is_quiet_on_a_quiet_month() -> None:
