@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from labs_common import paths
+from labs_common import contract
+from labs_common.artifacts import read_mlmodel
 from labs_common.contract import CHAMPION, MODEL_SHA256_TAG
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module06_lifecycle.fast_path import FAST_ROWS, FewFlightsScorer
@@ -186,13 +186,14 @@ def load_from_dir(
     skops file with the types the code trusts is loaded (:mod:`.model_files`).
     """
     folder = Path(folder)
-    if not (folder / "MLmodel").is_file():
+    try:
+        meta = read_mlmodel(folder)
+    except FileNotFoundError:
         raise ModelNotFoundError(
             f"{folder} is not an MLflow model folder (no MLmodel file); run `dvc repro` to "
             "write models/model, or give the registry URI models:/flight-delay@champion"
-        )
-    meta = yaml.safe_load((folder / "MLmodel").read_text())
-    rule, value = _report_threshold(metrics_path or paths.REPORTS / "metrics.json")
+        ) from None
+    rule, value = _report_threshold(metrics_path or contract.METRICS)
     model_id = meta.get("model_id") or meta.get("model_uuid") or "unknown"
     info = ModelInfo(
         name=_default_name(),

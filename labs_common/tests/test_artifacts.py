@@ -22,9 +22,6 @@ SECOND_READERS = {
 ALLOWED = {
     "labs_common/artifacts.py": "the readers themselves",
     "module03_architecture/stub.py": "rewrites a whole dvc.yaml (a writer, not a reader)",
-    "module06_lifecycle/predictor.py": (
-        "being reworked on another branch (one-flight fast path); switch to read_mlmodel there"
-    ),
 }
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from labs_common.data import load_table
 from module04_ml_fundamentals import features as features_module
+from module04_ml_fundamentals.edge_cases import edge_schedules
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS, FlightFeatures
-from module06_lifecycle.fixtures import edge_schedules
 
 
 @pytest.fixture(scope="module")

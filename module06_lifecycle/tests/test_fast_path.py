@@ -17,10 +17,10 @@ import pytest
 
 from labs_common import paths
 from labs_common.data import load_table
+from module04_ml_fundamentals.edge_cases import edge_schedules
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
 from module04_ml_fundamentals.train import build_pipeline
 from module06_lifecycle.fast_path import FAST_ROWS, FewFlightsScorer
-from module06_lifecycle.fixtures import edge_schedules
 from module06_lifecycle.predictor import ModelInfo, Predictor
 
 
