@@ -106,23 +106,32 @@ def monitor_log(
     *,
     outcomes: pd.DataFrame | None = None,
     late_minutes: int | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     out_dir: object = None,
 ) -> dict:
     """Check the log, join the labels that exist, monitor the usable rows with their logged scores.
 
+    The decisions are judged with the threshold the service logged with each prediction,
+    on the rows of the model version that scored last (:func:`current_model_rows`);
+    ``threshold`` is only used for a log that carries none.
+
     Returns:
-        The monitor's entry plus ``log_check`` (the rejection report); rejected rows add
-        the alert ``rejected_rows`` (never a reason to retrain: fix the feed instead).
+        The monitor's entry plus ``log_check`` (the rejection report, the version and
+        threshold monitored, the rows other versions scored); rejected rows add the alert
+        ``rejected_rows`` (never a reason to retrain: fix the feed instead).
 
     Raises:
-        ValueError: the log has no usable row at all.
+        ValueError: the log has no usable row at all, or neither it nor the caller gives a
+            threshold.
     """
     from module09_monitoring.monitor import monitor_month
 
     good, report = split_log(rows)
     if good.empty:
         raise ValueError(f"no usable row in the prediction log: {report['reasons']}")
+    good, version = current_model_rows(good)
+    threshold = logged_threshold(good, threshold)
+    report = {**report, **version, "threshold": threshold}
     if outcomes is not None:
         good = join_labels(good, outcomes, late_minutes)
     entry = monitor_month(
@@ -137,4 +146,50 @@ def monitor_log(
     if report["rejected"]:
         entry["alerts"].append("rejected_rows")
         entry["reasons"].append(f"rejected_rows: {report['rejected']} of {report['rows']} rows")
+    if version.get("other_versions"):
+        entry["reasons"].append(
+            f"monitored model version {version['model_version']} only; rows scored by "
+            f"other versions left out: {version['other_versions']}"
+        )
     return {**entry, "log_check": report}
+
+
+def current_model_rows(good: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Keep the rows of the model version that scored last; count those of other versions.
+
+    Why it matters: a month's log can span a promotion. The scores of two models mixed in
+    one distribution look like drift that no flight caused, and each model decides with
+    its own threshold. So the monitor looks at the model serving now, and says how many
+    rows it left out.
+
+    Example:
+        >>> rows = pd.DataFrame({"ts": ["09:00", "11:00", "10:00"],
+        ...                      "model_version": ["3", "4", "4"]})
+        >>> kept, seen = current_model_rows(rows)
+        >>> len(kept), seen
+        (2, {'model_version': '4', 'other_versions': {'3': 1}})
+    """
+    if "model_version" not in good or good["model_version"].isna().all():
+        return good, {}
+    ordered = good.sort_values("ts", kind="stable") if "ts" in good else good
+    current = ordered["model_version"].iloc[-1]
+    mine = good["model_version"] == current
+    others = good.loc[~mine, "model_version"].astype(str).value_counts().sort_index()
+    seen = {"model_version": current, "other_versions": {k: int(v) for k, v in others.items()}}
+    return good.loc[mine].reset_index(drop=True), seen
+
+
+def logged_threshold(rows: pd.DataFrame, default: float | None = None) -> float:
+    """The threshold the service decided with, as it logged it (the latest, if it changed).
+
+    Raises:
+        ValueError: the rows carry no threshold and no ``default`` is given.
+    """
+    logged = pd.to_numeric(rows["threshold"], errors="coerce") if "threshold" in rows else None
+    if logged is None or logged.isna().all():
+        if default is None:
+            raise ValueError("the prediction log carries no threshold; pass threshold=")
+        return float(default)
+    if "ts" in rows:
+        logged = logged.iloc[np.argsort(rows["ts"].to_numpy(), kind="stable")]
+    return float(logged.dropna().iloc[-1])

@@ -17,6 +17,9 @@ def _log(world: ReplayWorld, month: int = 0) -> pd.DataFrame:
     return rows.assign(
         probability=score_flights(world.model, flights),
         prediction_id=[f"p{i}" for i in range(len(rows))],
+        ts=pd.date_range("2013-09-01", periods=len(rows), freq="min", tz="UTC"),
+        model_version="7",
+        threshold=0.2,
     )
 
 
@@ -80,3 +83,33 @@ def test_monitor_log_refuses_a_log_without_one_usable_row(
     rows = _log(world).assign(probability=np.nan)
     with pytest.raises(ValueError, match="no usable row"):
         monitor_log(rows, world.model, reference, FAST)
+
+
+def test_monitor_log_judges_with_the_threshold_the_service_logged(
+    world: ReplayWorld, reference: Reference
+) -> None:
+    rows = _log(world).assign(threshold=0.35)
+    entry = monitor_log(rows, world.model, reference, FAST, threshold=0.5)
+    assert entry["log_check"]["threshold"] == 0.35, "the logged threshold, not the default"
+    bare = _log(world).drop(columns=["threshold"])
+    assert monitor_log(bare, world.model, reference, FAST, threshold=0.3)["log_check"][
+        "threshold"
+    ] == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="carries no threshold"):
+        monitor_log(bare, world.model, reference, FAST)
+
+
+def test_monitor_log_watches_the_version_serving_now(
+    world: ReplayWorld, reference: Reference
+) -> None:
+    rows = _log(world)
+    promoted = rows.index >= len(rows) // 3  # a promotion a third into the month
+    rows = rows.assign(
+        model_version=np.where(promoted, "8", "7"), threshold=np.where(promoted, 0.25, 0.2)
+    ).sample(frac=1.0, random_state=1)  # the log's order is not the time order
+    entry = monitor_log(rows, world.model, reference, FAST)
+    check = entry["log_check"]
+    assert check["model_version"] == "8" and check["threshold"] == 0.25
+    assert check["other_versions"] == {"7": int((~promoted).sum())}
+    assert entry["rows"] == int(promoted.sum())
+    assert any("other versions left out" in r for r in entry["reasons"])
