@@ -1,8 +1,9 @@
-"""The pipeline graph, read from ``dvc.yaml`` and drawn without graphviz.
+"""The pipeline graph, as DVC builds it, drawn without graphviz.
 
 Why it matters: ``dvc dag`` draws the same graph in a terminal; the site shows it to people
-who never open one. A stage depends on another when one of its inputs is (or sits inside)
-one of the other's outputs, which is exactly the rule DVC applies.
+who never open one. The links come from DVC itself (a stage depends on another when one of
+its inputs is, or sits inside, the other's output), so the picture cannot disagree with
+the order ``dvc repro`` runs the stages in.
 """
 
 from __future__ import annotations
@@ -15,12 +16,6 @@ from matplotlib.patches import FancyArrowPatch
 
 from capstone.site.charts import STYLE, new_figure, to_svg
 from labs_common.artifacts import read_dvc_stages, stage_io
-
-
-def _covers(out: str, dep: str) -> bool:
-    """Whether ``dep`` is ``out``, lies inside it, or contains it."""
-    out, dep = out.rstrip("/"), dep.rstrip("/")
-    return out == dep or dep.startswith(out + "/") or out.startswith(dep + "/")
 
 
 def read_stages(dvc_yaml: Path) -> dict[str, dict]:
@@ -38,14 +33,19 @@ def read_stages(dvc_yaml: Path) -> dict[str, dict]:
     }
 
 
-def stage_edges(stages: dict[str, dict]) -> list[tuple[str, str]]:
-    """Return (upstream, downstream) pairs: downstream reads what upstream writes."""
-    return [
-        (up, down)
-        for down, spec in stages.items()
-        for up, other in stages.items()
-        if up != down and any(_covers(o, d) for o in other["outs"] for d in spec["deps"])
-    ]
+def stage_edges(root: Path) -> list[tuple[str, str]]:
+    """Return (upstream, downstream) pairs of DVC's own stage graph: what ``dvc dag`` draws.
+
+    Example:
+        >>> from labs_common import paths
+        >>> ("train", "evaluate") in stage_edges(paths.ROOT)
+        True
+    """
+    from dvc.repo import Repo
+
+    with Repo(str(root)) as repo:
+        # DVC's edges point from a stage to the stages it depends on.
+        return sorted((dep.name, stage.name) for stage, dep in repo.index.graph.edges)
 
 
 def stage_layers(stages: dict[str, dict], edges: list[tuple[str, str]]) -> dict[str, int]:
@@ -68,23 +68,10 @@ def reduce_edges(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
         >>> reduce_edges([("a", "b"), ("b", "c"), ("a", "c")])
         [('a', 'b'), ('b', 'c')]
     """
-    after: dict[str, set[str]] = {}
-    for up, down in edges:
-        after.setdefault(up, set()).add(down)
+    import networkx as nx
 
-    def reaches(start: str, goal: str, skip: tuple[str, str]) -> bool:
-        todo, seen = [start], set()
-        while todo:
-            node = todo.pop()
-            for nxt in after.get(node, ()):
-                if (node, nxt) != skip and nxt not in seen:
-                    if nxt == goal:
-                        return True
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return False
-
-    return [(up, down) for up, down in edges if not reaches(up, down, (up, down))]
+    kept = set(nx.transitive_reduction(nx.DiGraph(edges)).edges)
+    return [edge for edge in edges if edge in kept]
 
 
 def draw_dag(stages: dict[str, dict], edges: list[tuple[str, str]]) -> Markup:

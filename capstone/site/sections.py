@@ -41,7 +41,7 @@ def fmt(value: object, spec: str = ".3f") -> str:
 def pipeline_section(inputs: Inputs) -> dict:
     """The stages of ``dvc.yaml``: a drawing and a table of commands, inputs and outputs."""
     stages = read_stages(inputs.root / "dvc.yaml")
-    edges = stage_edges(stages)
+    edges = stage_edges(inputs.root)
     return {"svg": draw_dag(stages, edges), "rows": dag_table(stages, edges)}
 
 

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from dvc.repo import Repo
 from typer.testing import CliRunner
 
 from capstone.site import build_site
@@ -105,6 +106,7 @@ def empty_root(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     _write(root / "dvc.yaml", DVC_YAML)
     shutil.copy(paths.PARAMS_PATH, root / "params.yaml")
+    Repo.init(str(root), no_scm=True).close()  # the site asks DVC for the stage graph
     return root
 
 
@@ -229,7 +231,7 @@ def test_main_builds_the_site(full_root: Path, tmp_path: Path) -> None:
 
 def test_stage_edges_follow_outputs_into_inputs(empty_root: Path) -> None:
     stages = read_stages(empty_root / "dvc.yaml")
-    edges = stage_edges(stages)
+    edges = stage_edges(empty_root)
     assert sorted(edges) == [("features", "train"), ("ingest", "features"), ("ingest", "train")]
     assert stage_layers(stages, edges) == {"ingest": 0, "features": 1, "train": 2}
     assert stages["features"]["outs"] == ["data/interim/labelled.parquet", "reports/features.json"]
