@@ -99,7 +99,7 @@ test: setup ## Lint, pipeline up to register, every test and notebook
 	OMP_NUM_THREADS=1 $(BIN)/pytest $(PYTEST_ARGS)  # one BLAS/OpenMP thread per worker: 2 workers, 2 cores
 
 test-fast: setup ## The quick loop while you work: no slow tests, no notebooks
-	$(BIN)/pytest -m "not slow and not notebook and not docker"
+	OMP_NUM_THREADS=1 $(BIN)/pytest $(PYTEST_ARGS) -m "not slow and not notebook and not docker"
 
 mutate: setup ## Mutation score of the decision code (~1 h on 2 busy cores); results in benchmarks/results
 	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.mutation
