@@ -56,6 +56,7 @@ class Evidence:
     own_tests: list[str]
     ci_alone: Result | None = None
     seconds: float = 0.0
+    lab_seconds: dict[int, float] = field(default_factory=dict)
 
     def steps(self, lab: int) -> dict[str, str]:
         """Lab ``lab``'s step names and statuses (pass, fail, todo, error)."""
@@ -64,11 +65,13 @@ class Evidence:
 
 def gather(project: Path, seed: int, labs: tuple[int, ...] = LABS) -> Evidence:
     """Run every lab's check (once each, with ``seed``) and reproduce the project afresh."""
-    start, reports = time.perf_counter(), {}
+    start, reports, took = time.perf_counter(), {}, {}
     for number in labs:
         log.info("Running lab %02d's check (seed %d)", number, seed)
         reports[number] = run_lab(number, project, seed=seed)
-    evidence = Evidence(project, seed, reports, reproduce(project, seed), own_tests(project))
+        took[number] = time.perf_counter() - start - sum(took.values())
+    evidence = Evidence(project, seed, reports, reproduce(project, seed), own_tests(project),
+                        lab_seconds=took)  # fmt: skip
     if 9 in reports and _status(reports[9], "CI workflow") == "todo":
         evidence.ci_alone = _workflow_alone(project, seed)
     evidence.seconds = time.perf_counter() - start
@@ -105,7 +108,8 @@ def _reproduce_in(project: Path, seed: int, out: Repro) -> None:
             return
         done = box.run("dvc", "repro", timeout=1800)
         out.ran = done.returncode == 0
-        what = f"{len(out.stages)} stages ran" if out.ran else tail(done.stdout + done.stderr, 6)
+        what = f"{len(out.stages)} stages ran: {', '.join(out.stages)}"
+        what = what if out.ran else tail(done.stdout + done.stderr, 6)
         out.seen.append(Seen("dvc repro", what))
         if not out.ran:
             return
