@@ -242,6 +242,8 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     "make test": Skip("the whole suite, which contains this test; CI runs it (.ci/run)"),
     "make test-fast": Skip("the fast suite (minutes); CI runs every one of its tests"),
     "make bench": Skip("benchmarks take many minutes; their results are checked by tests"),
+    "make bench-grading": Skip("solves and grades a project (minutes); its results are "
+                               "checked by tests/test_figures.py"),
     "make lock": Skip("needs the package index (network)"),
     ".ci/run": Skip("runs `make test` and the image build: CI's own entry point"),
     ".ci/check-python": NAME,
