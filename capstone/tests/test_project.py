@@ -12,6 +12,7 @@ lab tests and the grade tests assert on.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,22 @@ def test_solved_project_reproduces_in_a_fresh_copy_and_its_tests_pass(
     assert repro.ran and repro.up_to_date, repro.seen
     tests = repro.tests
     assert tests and tests["ran"] >= 3 and not (tests["failures"] or tests["errors"]), repro.seen
+
+
+def test_experiments_still_count_after_a_later_commit(solved: Path, tmp_path: Path) -> None:
+    """A project grows after lab 07 (lab 08, the final README): its experiments still count,
+    though DVC files them under the commit they started from."""
+    from capstone.project.checks.lab07 import experiments
+    from capstone.project.checks.sandbox import make_sandbox
+
+    copy = tmp_path / "my-project"
+    shutil.copytree(solved, copy, symlinks=True,
+                    ignore=shutil.ignore_patterns("cache", "data", "models", "mlruns"))  # fmt: skip
+    (copy / "NOTES.md").write_text("work after the experiments\n")
+    run(copy, "git", "add", "NOTES.md")
+    run(copy, "git", "commit", "-q", "-m", "Later work")
+    box = make_sandbox(copy, tmp_path / "box", (), seed=1)
+    assert "2 different settings" in experiments(box)
 
 
 def graded(graded: Graded, group: bool = False) -> Grade:
