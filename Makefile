@@ -34,7 +34,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # scikit-learn and pandas from source: 2-3 s per process, measured.
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving demo test test-fast mutate lint format notebooks bench lock clean reset
+.PHONY: help setup pipeline monitor serve schedule prefect-server evidently-ui stack-up stack-down image-test bench-serving bench-grading demo test test-fast mutate lint format notebooks bench lock clean reset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -118,6 +118,9 @@ notebooks: setup ## Open the notebooks in Jupyter Lab
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (network)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra stack --python-version 3.11 --universal -o $(LOCK)
+
+bench-grading: setup ## Time `labs grade` on a freshly solved reference project (many minutes)
+	$(BIN)/python -m benchmarks.grading
 
 bench: setup ## Time the pipeline, monitor, API and scale-out scoring; score feature candidates
 	$(BIN)/python -m benchmarks.pipeline

@@ -68,6 +68,29 @@ def check(
         raise typer.Exit(code=1)
 
 
+@app.command()
+def grade(
+    project: Annotated[Path, typer.Argument(help="A final project (made by `labs project new`)")],
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the grades here, for a gradebook")
+    ] = None,
+    group: Annotated[
+        bool, typer.Option("--group", help="Add the group project's roles, owners and review")
+    ] = False,
+) -> None:
+    """Score a final project on the rubric (capstone/final_projects/rubric.md) by running it.
+
+    Runs each lab's check once, a fresh `dvc repro` and the project's tests, all in
+    throw-away copies (the project is never changed), and prints each criterion's level
+    with the commands it ran and what they showed; criteria a person grades are listed.
+    Exit 0 only when every machine-judged criterion meets (level 2), so a project's CI can
+    use it. LABS_CHECK_SEED=<seed> repeats a run.
+    """
+    from capstone.project.cli import grade_command
+
+    grade_command(project, json_path, group)
+
+
 def _project_app() -> typer.Typer:
     from capstone.project.cli import project_app
 

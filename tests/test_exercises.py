@@ -256,6 +256,26 @@ def test_an_answer_calling_the_solutions_fails() -> None:
     assert run_exercise(ex, solutions_of(5).cost_per_flight, new_seed(), 5).passed
 
 
+@pytest.mark.parametrize("number", MODULES, ids=lambda n: f"module{n:02d}")
+def test_every_answer_delegating_to_the_solutions_fails(number: int) -> None:
+    """(c) for "reads the answer out of the reference package": every function exercise."""
+    solutions, seed, left = solutions_of(number), gate_seed(), []
+    for ex in load_checks(number):
+        solution = getattr(solutions, ex.name)
+        if inspect.isclass(solution):
+            continue  # a class is not guarded; its fixed-share mutant is in the table
+
+        def delegate(*args: object, _solution=solution, **kwargs: object) -> object:
+            return _solution(*args, **kwargs)
+
+        result = run_exercise(ex, delegate, seed, number)
+        if result.status != "fail" or "exercises.solutions" not in result.message:
+            left.append(f"{ex.name} -> {result.status}: {result.message[:120]}")
+    assert not left, f"module {number:02d} (seed {seed}) passes a call to the solutions:\n" + (
+        "\n".join(left)
+    )
+
+
 def test_a_failure_names_the_seed_that_repeats_it() -> None:
     ex = load_checks(5)[0]
     first = run_exercise(ex, lambda *args: 0.0, 1234, 5)

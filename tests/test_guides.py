@@ -229,10 +229,21 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     ),
     ".venv/bin/labs check N --project ~/my-flights": PLACEHOLDER,
     ".venv/bin/labs project solve DIR --upto N": PLACEHOLDER,
+    ".venv/bin/labs grade ~/my-flights": Skip(
+        "grades a project outside the course (minutes); capstone/tests/test_project.py "
+        "grades the template and the solved project"),
+    ".venv/bin/labs grade DIR": PLACEHOLDER,
+    "LABS_CHECK_SEED=<seed> .venv/bin/labs grade DIR": PLACEHOLDER,
+    'mkdir -p grades && for dir in ~/grading/*/; do .venv/bin/labs grade "$dir" --json '
+    '"grades/$(basename "$dir").json" > "grades/$(basename "$dir").txt"; done': Skip(
+        "grades a class's clones (minutes each); capstone/tests/test_project.py runs the "
+        "same command's parts on the template and the solved project"),
     "git add": NAME,
     "make test": Skip("the whole suite, which contains this test; CI runs it (.ci/run)"),
     "make test-fast": Skip("the fast suite (minutes); CI runs every one of its tests"),
     "make bench": Skip("benchmarks take many minutes; their results are checked by tests"),
+    "make bench-grading": Skip("solves and grades a project (minutes); its results are "
+                               "checked by tests/test_figures.py"),
     "make lock": Skip("needs the package index (network)"),
     ".ci/run": Skip("runs `make test` and the image build: CI's own entry point"),
     ".ci/check-python": NAME,

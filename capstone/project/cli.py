@@ -78,3 +78,35 @@ def check_lab(number: int, project: Path) -> None:
                   f"LABS_CHECK_SEED={report.seed} repeats this run)")  # fmt: skip
     if not report.passed:
         raise typer.Exit(code=1)
+
+
+def grade_command(project: Path, json_path: Path | None, group: bool) -> None:
+    """``labs grade``: grade, print the table (and the JSON), exit 1 unless all machine
+    criteria meet."""
+    from capstone.grading.grade import grade_project, new_seed, write_json
+
+    seed = new_seed()
+    console.print(f"grading {project} (random seed {seed}; LABS_CHECK_SEED={seed} repeats it)")
+    try:
+        result = grade_project(project, group=group, seed=seed)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    table = Table(title=f"labs grade {escape(str(project))}")
+    for col in ("criterion", "judged by", "level", "evidence: command -> what it saw"):
+        table.add_column(col)
+    for m in result.marks:
+        level = "?" if m.level is None else str(m.level)
+        colour = "yellow" if m.met is None else ("green" if m.met else "red")
+        seen = "\n".join(f"[bold]{escape(s.command)}[/] -> {escape(s.saw)}" for s in m.evidence)
+        table.add_row(m.name, m.judged_by, f"[{colour}]{level}[/]", seen)
+    console.print(table)
+    if json_path is not None:
+        write_json(result, json_path)
+        console.print(f"wrote {json_path}")
+    machine = [m for m in result.marks if m.judged_by == "machine"]
+    met = sum(bool(m.met) for m in machine)
+    console.print(f"{met}/{len(machine)} machine-judged criteria meet the rubric in "
+                  f"{result.seconds:.0f} s; {len(result.marks) - len(machine)} for a person "
+                  f"(seed {result.seed})")  # fmt: skip
+    if not result.passed:
+        raise typer.Exit(code=1)

@@ -66,6 +66,14 @@ class NanCounted(solutions.RunningLateShare):
         return super().update(values)
 
 
+class FixedShare(solutions.RunningLateShare):
+    """An answer that does not compute: the share a student saw once, whatever the flights."""
+
+    @property
+    def share(self) -> float:
+        return 0.2
+
+
 def _violations(edges, *, strict=False, keep_self=False, no_dedup=False):
     def number(name: str) -> int:
         return int(re.match(r"module(\d\d)", name).group(1))
@@ -164,6 +172,7 @@ MUTANTS = {
         "counts on the class": SharedCounts,
         "mean of batch shares": MeanOfBatchShares,
         "NaN counted as on time": NanCounted,
+        "a fixed share (does not compute)": FixedShare,
     },
     "compose": {
         "right to left": lambda *steps: lambda x: reduce(lambda acc, f: f(acc), steps[::-1], x),
