@@ -198,3 +198,11 @@ def test_lessons_that_write_the_rule_out_agree_with_it(delays: pd.Series, minute
     assert late_share_vectorised(delays.to_numpy(), minutes) == pytest.approx(share)
     routes = frame.assign(origin="JFK", dest="LAX", hour=9)
     assert late_share_pandas(routes, minutes)["late_share"].item() == pytest.approx(share)
+
+
+def test_late_label_keeps_the_rows_it_was_given() -> None:
+    """The label lines up with its flights: same index, named ``late``; text is no delay."""
+    delays = pd.Series([3.0, "n/a", 40.0, None], index=[17, 4, 99, 5], dtype=object)
+    got = label.late_label(delays, 15)
+    assert got.name == label.LABEL and list(got.index) == [17, 4, 99, 5]
+    assert got.dtype == float and got.fillna(-1).tolist() == [0.0, -1.0, 1.0, -1.0]
