@@ -13,7 +13,6 @@ has the contract's type (an integer, a string or null); within that, the two agr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,15 +21,15 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import ValidationError
 
 from labs_common.data import load_table
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module06_lifecycle.predictor import ModelInfo, Predictor
 from module06_lifecycle.schemas import ScheduleError, validate_schedule
 from module08_deployment.service.app import create_app
-from module08_deployment.service.schemas import EXAMPLE_FLIGHT, Flight
+from module08_deployment.service.schemas import EXAMPLE_FLIGHT
 from module08_deployment.service.settings import ServiceSettings
+from module08_deployment.tests.test_schemas import api_accepts
 
 INT_FIELDS = ["year", "month", "day", "sched_dep_time", "sched_arr_time", "flight", "distance"]
 TEXT_FIELDS = ["carrier", "tailnum", "origin", "dest"]
@@ -67,14 +66,6 @@ def random_flights(n: int, seed: int) -> list[dict]:
             else:
                 row[field] = _random_text(rng)
     return rows
-
-
-def api_accepts(flight: dict) -> bool:
-    try:
-        Flight.model_validate_json(json.dumps(flight))  # as the API reads a request
-    except ValidationError:
-        return False
-    return True
 
 
 def contract_accepts(flight: dict) -> bool:
