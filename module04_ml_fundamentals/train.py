@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -76,6 +77,23 @@ def build_classifier(kind: ModelKind, seed: int, **hyper: float) -> object:
             categorical_features=CATEGORICAL_FEATURES, random_state=seed, **{**defaults, **hyper}
         )
     return LogisticRegression(**{"max_iter": 2000, **hyper})
+
+
+def write_lookups(folder: Path) -> dict[str, str]:
+    """Write the weather and planes tables to ``folder`` as Parquet; return the
+    ``weather_path`` and ``planes_path`` arguments of :func:`build_pipeline` that read them.
+
+    Why it matters: tests and notebooks fit small models without running the pipeline, but
+    the features still read their lookups from files, as the DVC stages hand them over.
+    """
+    from labs_common.data import load_table
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"weather_path": folder / "weather.parquet", "planes_path": folder / "planes.parquet"}
+    for name, path in files.items():
+        load_table(name.removesuffix("_path")).to_parquet(path)
+    return {name: str(path) for name, path in files.items()}
 
 
 def build_pipeline(

@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 
 from labs_common.data import load_table
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
-from module04_ml_fundamentals.train import build_pipeline
+from module04_ml_fundamentals.train import build_pipeline, write_lookups
 
 TINY_NAME = "tiny-flight-delay"
 TINY_THRESHOLD = 0.2
@@ -36,12 +36,8 @@ def sample_flights(n: int = 3000, seed: int = 0) -> pd.DataFrame:
 
 def fit_tiny_model(folder: Path, flights: pd.DataFrame) -> Pipeline:
     """Fit the logistic pipeline on ``flights``; weather and planes files go into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    weather, planes = folder / "weather.parquet", folder / "planes.parquet"
-    load_table("weather").to_parquet(weather)
-    load_table("planes").to_parquet(planes)
     train = add_label(flights)
-    pipe = build_pipeline("logreg", weather_path=str(weather), planes_path=str(planes))
+    pipe = build_pipeline("logreg", **write_lookups(folder))
     return pipe.fit(train[SCHEDULE_COLUMNS], train[LABEL])
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from labs_common.data import load_table
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
-from module04_ml_fundamentals.train import build_pipeline
+from module04_ml_fundamentals.train import build_pipeline, write_lookups
 
 TRAIN_MONTHS = list(range(1, 9))
 PRODUCTION_MONTHS = [9, 10, 11, 12]
@@ -48,16 +48,10 @@ def build_world(folder: Path, rows_per_month: int = 1500, seed: int = 0) -> Repl
 
         world = build_world(tmp_path); world.model.predict_proba(world.months[0])
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    load_table("weather").to_parquet(folder / "weather.parquet")
-    load_table("planes").to_parquet(folder / "planes.parquet")
+    lookups = write_lookups(folder)
     flights = labelled_sample(rows_per_month, seed)
     training = flights.loc[flights["month"].isin(TRAIN_MONTHS)].reset_index(drop=True)
-    model = build_pipeline(
-        "logreg",
-        weather_path=str(folder / "weather.parquet"),
-        planes_path=str(folder / "planes.parquet"),
-    ).fit(training[SCHEDULE_COLUMNS], training[LABEL])
+    model = build_pipeline("logreg", **lookups).fit(training[SCHEDULE_COLUMNS], training[LABEL])
     months = [flights.loc[flights["month"] == m].reset_index(drop=True) for m in PRODUCTION_MONTHS]
     return ReplayWorld(model, training, months, folder)
 

@@ -18,6 +18,7 @@ from labs_common.data import load_table
 from module04_ml_fundamentals import features as features_module
 from module04_ml_fundamentals.edge_cases import edge_schedules
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS, FlightFeatures
+from module04_ml_fundamentals.train import write_lookups
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +27,8 @@ def weather() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def year_lookups(weather: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("year_lookups")
-    weather.to_parquet(folder / "weather.parquet")
-    load_table("planes").to_parquet(folder / "planes.parquet")
-    return {"weather_path": str(folder / "weather.parquet"),
-            "planes_path": str(folder / "planes.parquet")}  # fmt: skip
+def year_lookups(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return write_lookups(tmp_path_factory.mktemp("year_lookups"))
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from labs_common import paths
 from labs_common.data import load_table
 from module04_ml_fundamentals.edge_cases import edge_schedules
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
-from module04_ml_fundamentals.train import build_pipeline
+from module04_ml_fundamentals.train import build_pipeline, write_lookups
 from module06_lifecycle.fast_path import FAST_ROWS, FewFlightsScorer
 from module06_lifecycle.predictor import ModelInfo, Predictor
 
@@ -30,15 +30,11 @@ def weather() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def boosting(weather: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> object:
+def boosting(tmp_path_factory: pytest.TempPathFactory) -> object:
     """The course's hgb pipeline, small: 60 trees fitted on 8,000 real flights."""
-    folder = tmp_path_factory.mktemp("boosting")
-    weather.to_parquet(folder / "weather.parquet")
-    load_table("planes").to_parquet(folder / "planes.parquet")
-    train = add_label(load_table("flights").sample(8000, random_state=11), 15)
-    pipe = build_pipeline("hgb", weather_path=str(folder / "weather.parquet"),
-                          planes_path=str(folder / "planes.parquet"), max_iter=60,
-                          min_samples_leaf=40)  # fmt: skip
+    lookups = write_lookups(tmp_path_factory.mktemp("boosting"))
+    train = add_label(load_table("flights").sample(8000, random_state=11))
+    pipe = build_pipeline("hgb", **lookups, max_iter=60, min_samples_leaf=40)
     return pipe.fit(train[SCHEDULE_COLUMNS], train[LABEL])
 
 
