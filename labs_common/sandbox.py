@@ -39,12 +39,19 @@ def copy_repo(dst: Path, root: Path = paths.ROOT) -> Path:
 
 
 def sandbox_env(root: Path) -> dict[str, str]:
-    """Environment for running the pipeline in ``root``: its own data, stores and Python."""
+    """Environment for running the pipeline in ``root``: its own data, stores and Python.
+
+    The registry is pointed at the copy's store as well: a ``MLFLOW_REGISTRY_URI`` inherited
+    from the caller (``mlflow.set_registry_uri`` exports it) would register the copy's model
+    in the course's own registry, under a run that registry's store has never seen.
+    """
+    store = f"sqlite:///{root}/.mlflow/mlflow.db"
     return {
         **os.environ,
         **_GIT_ID,
         "LABS_ROOT": str(root),
-        "MLFLOW_TRACKING_URI": f"sqlite:///{root}/.mlflow/mlflow.db",
+        "MLFLOW_TRACKING_URI": store,
+        "MLFLOW_REGISTRY_URI": store,
         "PREFECT_HOME": str(root / ".prefect"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }

@@ -57,3 +57,13 @@ def test_configure_offline_keeps_existing_values(monkeypatch: pytest.MonkeyPatch
 def test_mlflow_uri_defaults_to_the_repo_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     assert mlflow_uri() == f"sqlite:///{paths.MLFLOW_DB}"
+
+
+def test_a_sandbox_registers_in_its_own_store(tmp_path, monkeypatch) -> None:
+    """A registry URI the caller exported must not leak into a sandbox copy's pipeline."""
+    from labs_common.sandbox import sandbox_env
+
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", "sqlite:////course/.mlflow/mlflow.db")
+    env = sandbox_env(tmp_path)
+    assert env["MLFLOW_REGISTRY_URI"] == env["MLFLOW_TRACKING_URI"]
+    assert str(tmp_path) in env["MLFLOW_REGISTRY_URI"] and env["LABS_ROOT"] == str(tmp_path)
