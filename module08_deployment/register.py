@@ -17,17 +17,22 @@ from pathlib import Path
 
 import mlflow
 import pandas as pd
+import typer
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from sklearn.metrics import roc_auc_score
 
-from labs_common import contract
-from labs_common.config import RegisterParams
+from labs_common import contract, paths
+from labs_common.config import RegisterParams, load_params
 from labs_common.contract import CHALLENGER, CHAMPION
 from labs_common.contract import MODEL_SHA256_TAG as HASH_TAG
+from labs_common.data import read_table, write_text
+from labs_common.logs import setup_logging
 from module06_lifecycle.model_files import load_skops_model, sha256_of, skops_file
+from module07_experiments.tracking import use_experiment
 
 log = logging.getLogger(__name__)
+app = typer.Typer(add_completion=False)
 
 #: Version tags the service and the monitor read (threshold, lineage, quality).
 TAG_KEYS = contract.VERSION_TAGS
@@ -120,26 +125,37 @@ def register(
     return {"model_name": gates.model_name, "version": int(version.version), **asdict(decision)}
 
 
-def main() -> None:
-    """Read the run and the metrics, register the model, write reports/registry.json."""
-    from labs_common.config import load_params
-    from labs_common.data import read_table, write_text
-    from module07_experiments.tracking import use_experiment
+def version_tags(run_id: str, metrics: dict) -> dict[str, str]:
+    """The tags a new version carries: the threshold and quality from ``metrics``, the
+    lineage (data hash, git commit) from the training run's tags.
 
+    Why it matters: the service reads its decision threshold from these tags and the
+    monitor its lineage; copying them onto the version keeps model and facts together.
+    """
+    run_tags = mlflow.get_run(run_id).data.tags
+    return {k: str(metrics.get(k, run_tags.get(k, ""))) for k in TAG_KEYS}
+
+
+@app.command()
+def main(
+    run_report: Path = contract.TRAIN_RUN,
+    metrics_path: Path = contract.METRICS,
+    test_path: Path = contract.TEST_SPLIT,
+    report: Path = contract.REGISTRY_REPORT,
+    params_path: Path = paths.PARAMS_PATH,
+) -> None:
+    """Read the run and the metrics, register the model, write reports/registry.json."""
+    setup_logging()
     use_experiment(contract.EXPERIMENT)
-    run = json.loads(contract.TRAIN_RUN.read_text())
-    metrics = json.loads(contract.METRICS.read_text())
-    run_tags = mlflow.get_run(run["run_id"]).data.tags
-    tags = {k: str(metrics.get(k, run_tags.get(k, ""))) for k in TAG_KEYS}
-    test = read_table(contract.TEST_SPLIT)
-    report = register(run["model_uri"], metrics, tags, load_params().register, test)
-    write_text(json.dumps(report, indent=2) + "\n", contract.REGISTRY_REPORT)
-    for reason in report["reasons"]:
+    run = json.loads(Path(run_report).read_text())
+    metrics = json.loads(Path(metrics_path).read_text())
+    tags = version_tags(run["run_id"], metrics)
+    gates = load_params(params_path).register
+    outcome = register(run["model_uri"], metrics, tags, gates, read_table(test_path))
+    write_text(json.dumps(outcome, indent=2) + "\n", report)
+    for reason in outcome["reasons"]:
         log.info("%s", reason)
 
 
 if __name__ == "__main__":
-    from labs_common.logs import setup_logging
-
-    setup_logging()
-    main()
+    app()

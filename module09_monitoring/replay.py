@@ -22,23 +22,23 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
+import typer
 
 from labs_common import contract, paths
-from labs_common.config import CostParams, RegisterParams
+from labs_common.config import CostParams, RegisterParams, load_params
 from labs_common.contract import CHAMPION
-from labs_common.data import write_text
+from labs_common.data import read_table, write_text
+from labs_common.logs import setup_logging
+from module06_lifecycle.predictor import Predictor, load_predictor
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.reference import Reference, build_reference, score_flights
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
 
-if TYPE_CHECKING:
-    from module06_lifecycle.predictor import Predictor
-
 log = logging.getLogger(__name__)
+app = typer.Typer(add_completion=False)
 
 OUT_DIR = contract.MONITORING_DIR
 
@@ -198,8 +198,6 @@ def metrics_of(entries: list[dict]) -> dict:
 
 def load_months(months: list[int], folder: Path = paths.PROCESSED) -> list[pd.DataFrame]:
     """Return the flights of each production month, in the order given (valid + test)."""
-    from labs_common.data import read_table
-
     flights = pd.concat([read_table(folder / f"{p}.parquet") for p in ("valid", "test")])
     return [flights.loc[flights["month"] == m].reset_index(drop=True) for m in months]
 
@@ -214,34 +212,33 @@ def load_champion(model_name: str) -> Predictor:
     Raises:
         ModelNotFoundError: no version has the alias yet; the message says how to make one.
     """
-    from module06_lifecycle.predictor import load_predictor
-
     predictor = load_predictor(f"models:/{model_name}@{CHAMPION}")
     log.info("Replaying from %s version %s (@%s)", model_name, predictor.info.version, CHAMPION)
     return predictor
 
 
-def main() -> None:
+@app.command()
+def main(
+    split_dir: Path = paths.PROCESSED,
+    raw_dir: Path = paths.RAW,
+    out_dir: Path = OUT_DIR,
+    report: Path = contract.MONITOR_REPORT,
+    params_path: Path = paths.PARAMS_PATH,
+) -> None:
     """Replay the production months from the registry's champion; write the reports."""
-    from labs_common.config import load_params
-    from labs_common.data import read_table
-    from module09_monitoring.params import monitor_params
-
-    params = load_params()
+    setup_logging()
+    params = load_params(params_path)
     predictor = load_champion(params.register.model_name)
     ctx = Context(
-        monitor_params(), params.register, params.cost, predictor.threshold, paths.RAW, OUT_DIR
+        params.monitor, params.register, params.cost, predictor.threshold, raw_dir, out_dir
     )
-    training = read_table(contract.TRAIN_SPLIT)
-    months = load_months(params.split.production_months)
+    training = read_table(Path(split_dir) / contract.TRAIN_SPLIT.name)
+    months = load_months(params.split.production_months, split_dir)
     entries = run_replay(predictor.model, training, months, ctx)
-    write_summary(entries, OUT_DIR)
-    write_text(json.dumps(metrics_of(entries), indent=2) + "\n", contract.MONITOR_REPORT)
-    log.info("Wrote %s", contract.MONITORING_SUMMARY)
+    summary = write_summary(entries, out_dir)
+    write_text(json.dumps(metrics_of(entries), indent=2) + "\n", report)
+    log.info("Wrote %s", summary)
 
 
 if __name__ == "__main__":
-    from labs_common.logs import setup_logging
-
-    setup_logging()
-    main()
+    app()
