@@ -188,8 +188,8 @@ SURVIVORS: dict[str, str] = {
         "floats, or missing and filled with 0.05; the comparison is the same"
         for n in (52, 54)
     },
-    "module09_monitoring.drift.x_calibrate_thresholds__mutmut_17": "equivalent in practice: "
-    "rounding a threshold to 6 or 7 decimals changes it by less than 1e-6 of a PSI",
+    "module09_monitoring.drift.x_calibrate_limits__mutmut_17": "equivalent in practice: "
+    "rounding a limit to 6 or 7 decimals changes it by less than 1e-6 of a PSI",
     "module09_monitoring.drift.x_missing_shares__mutmut_6": "equivalent: the mean of a boolean "
     "frame is already float; astype(None) keeps it",
     "module09_monitoring.drift.x_drift_table__mutmut_21": "equivalent: the thresholds are "

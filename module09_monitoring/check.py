@@ -21,7 +21,7 @@ from labs_common.label import late_label
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams, monitor_params
-from module09_monitoring.reference import build_reference, score_flights
+from module09_monitoring.reference import build_reference, model_scores
 
 if TYPE_CHECKING:
     from module06_lifecycle.predictor import Predictor
@@ -143,7 +143,7 @@ def check_flights(
     predictor = production_model(model_dir)
     training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
     ref = build_reference(predictor.model, training, params or monitor_params())
-    scores = score_flights(predictor.model, flights)
+    scores = model_scores(predictor.model, flights)
     return monitor_month(
         flights,
         scores,

@@ -1,4 +1,4 @@
-"""Drift scores per feature, and thresholds learned from the training window's own seasons.
+"""Drift scores per feature, and limits learned from the training window's own seasons.
 
 Why it matters: in these flights, weather drifts every month (July is hot, December is
 cold) while the schedule barely moves. One fixed threshold either cries wolf every month on
@@ -88,12 +88,12 @@ def missing_envelope(reference: pd.DataFrame, months: dict[int, pd.DataFrame]) -
     return pd.DataFrame(rows).T.rename_axis("month")
 
 
-def calibrate_thresholds(envelope: pd.DataFrame, floor: float, margin: float) -> dict[str, float]:
-    """Return one threshold per column: ``max(floor, margin x largest monthly PSI)``.
+def calibrate_limits(envelope: pd.DataFrame, floor: float, margin: float) -> dict[str, float]:
+    """Return one limit per column: ``max(floor, margin x largest monthly PSI)``.
 
     Example:
         >>> env = pd.DataFrame({"temp": [3.6, 1.8], "distance": [0.01, 0.02]})
-        >>> calibrate_thresholds(env, floor=0.1, margin=2.0)
+        >>> calibrate_limits(env, floor=0.1, margin=2.0)
         {'temp': 7.2, 'distance': 0.1}
     """
     largest = envelope.max(axis=0).fillna(0.0)
@@ -110,16 +110,16 @@ def missing_shares(frame: pd.DataFrame) -> pd.Series:
 def drift_table(
     reference: pd.DataFrame,
     current: pd.DataFrame,
-    thresholds: dict[str, float],
+    psi_limits: dict[str, float],
     categorical: list[str],
     missing_limits: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Return one row per column: PSI vs threshold, missing shares, their rise vs its limit.
+    """Return one row per column: PSI vs its limit, missing shares, their rise vs its limit.
 
     Args:
         reference: the reference features (the columns to check).
         current: the same columns for the period being monitored.
-        thresholds: per-column PSI thresholds (:func:`calibrate_thresholds`).
+        psi_limits: per-column PSI limits (:func:`calibrate_limits`).
         categorical: which columns are categories.
         missing_limits: per-column largest allowed rise of the missing share (default 0.05).
 
@@ -133,12 +133,12 @@ def drift_table(
     table = pd.DataFrame(
         {
             "psi": scores,
-            "threshold": pd.Series(thresholds, dtype=float).reindex(scores.index),
+            "psi_limit": pd.Series(psi_limits, dtype=float).reindex(scores.index),
             "missing_reference": missing_shares(reference),
             "missing_current": missing_shares(current[reference.columns]),
         }
     ).rename_axis("feature")
-    table["drifted"] = table["psi"] >= table["threshold"]
+    table["drifted"] = table["psi"] >= table["psi_limit"]
     table["missing_increase"] = table["missing_current"] - table["missing_reference"]
     limits = pd.Series(missing_limits or {}, dtype=float).reindex(scores.index).fillna(0.05)
     table["missing_limit"] = limits

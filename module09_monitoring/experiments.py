@@ -23,7 +23,12 @@ from module09_monitoring.drift import drift_table
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.quality import calibration_stats
-from module09_monitoring.reference import Reference, model_features, sample_rows, score_flights
+from module09_monitoring.reference import (
+    Reference,
+    model_features,
+    model_scores,
+    reference_positions,
+)
 
 BENCHMARK = paths.ROOT / "benchmarks" / "monitoring" / "results.json"
 Injection = Callable[[pd.DataFrame, int], pd.DataFrame]
@@ -59,7 +64,7 @@ def check_month(
     model: object, reference: Reference, flights: pd.DataFrame, params: MonitorParams
 ) -> dict:
     """Score ``flights`` with ``model`` and return the monitor's entry (nothing written)."""
-    return monitor_month(flights, score_flights(model, flights), model, reference, params)
+    return monitor_month(flights, model_scores(model, flights), model, reference, params)
 
 
 def injection_runs(
@@ -98,8 +103,7 @@ def held_out_rows(training: pd.DataFrame, params: MonitorParams) -> pd.DataFrame
     Why it matters: testing for false alarms on rows that *are* the reference would
     flatter the monitor; these rows come from the same months but were never compared.
     """
-    index = pd.DataFrame({"i": range(len(training))})
-    taken = sample_rows(index, params.reference_rows, params.seed)["i"].to_numpy()
+    taken = reference_positions(training, params)
     keep = np.ones(len(training), dtype=bool)
     keep[taken] = False
     return training.reset_index(drop=True).loc[keep].reset_index(drop=True)
@@ -129,7 +133,7 @@ def feature_drift_curve(
     column: str,
     changes: dict[float, pd.DataFrame],
 ) -> pd.DataFrame:
-    """Return the PSI of ``column`` and its threshold for each changed copy of ``month``.
+    """Return the PSI of ``column`` and its limit for each changed copy of ``month``.
 
     Args:
         changes: ``{strength: changed copy of month}``, e.g. ``{1.1: routes 10% longer}``.
@@ -140,11 +144,11 @@ def feature_drift_curve(
         table = drift_table(
             reference.frame[feats],
             model_features(model, changed)[feats],
-            reference.thresholds,
+            reference.psi_limits,
             reference.categorical,
             reference.missing_limits,
         )
-        rows[strength] = table.loc[column, ["psi", "threshold", "drifted"]]
+        rows[strength] = table.loc[column, ["psi", "psi_limit", "drifted"]]
     return pd.DataFrame(rows).T.rename_axis("strength")
 
 

@@ -71,7 +71,7 @@ def quiet_month(label_rate: float, calibration_error: float = 0.0) -> dict:
         "missing_features": [],
         "prediction_drift": False,
         "prediction_psi": 0.01,
-        "prediction_threshold": 0.1,
+        "prediction_psi_limit": 0.1,
         "label_rate": label_rate,
         "reference_label_rate": label_rate,
         "label_shift": 0.0,

@@ -1,7 +1,7 @@
 """Monitor one period of flights: data drift, prediction drift, and quality once labelled.
 
 Why it matters: this is the monthly health check of the model. It answers four questions
-in order, each with a number and a threshold: did the *inputs* change (data drift), did
+in order, each with a number and a limit: did the *inputs* change (data drift), did
 the *outputs* change (prediction drift), did the *world* change (label shift), and is the
 model still *right* (calibration, ROC AUC)? The first two need no labels and warn early;
 the last two wait for the flights to land, and say the most.
@@ -46,7 +46,7 @@ def drift_stats(
     table: pd.DataFrame,
     ref_scores: pd.Series,
     scores: pd.Series,
-    threshold: float,
+    psi_limit: float,
     params: MonitorParams,
 ) -> dict:
     """Summarise the drift table and the score's drift into the month's numbers."""
@@ -58,8 +58,8 @@ def drift_stats(
         "drifted_features": drifted,
         "missing_features": missing,
         "prediction_psi": score_psi,
-        "prediction_threshold": threshold,
-        "prediction_drift": bool(score_psi >= threshold),
+        "prediction_psi_limit": psi_limit,
+        "prediction_drift": bool(score_psi >= psi_limit),
         "mean_score": float(scores.mean()),
     }
 
@@ -109,7 +109,7 @@ def monitor_month(
         scores: the model's probability for each row (what production served).
         model: the pipeline whose first step computes the features.
         reference: the champion's reference (see ``reference.build_reference``).
-        params: thresholds and rules.
+        params: the monitor's rules (floors, margins, retraining).
         threshold: the decision threshold, for the classification report.
         out_dir: where to write ``<period>/``; nothing is written when ``None``.
         workspace: an Evidently workspace folder to add the period's snapshots to (with
@@ -121,7 +121,7 @@ def monitor_month(
     table = drift_table(
         reference.frame[reference.features],
         current[reference.features],
-        reference.thresholds,
+        reference.psi_limits,
         reference.categorical,
         reference.missing_limits,
     )
@@ -131,7 +131,7 @@ def monitor_month(
         "period": period,
         "rows": len(flights),
         **drift_stats(
-            table, reference.frame[SCORE], current[SCORE], reference.thresholds[SCORE], params
+            table, reference.frame[SCORE], current[SCORE], reference.psi_limits[SCORE], params
         ),
         **label_stats(labels, current[SCORE], reference.label_rate, params),
     }
@@ -172,12 +172,12 @@ def write_month(
         "data_drift": report.data_drift_report(
             reference.frame[feats],
             current[feats],
-            reference.thresholds,
+            reference.psi_limits,
             reference.categorical,
             params.max_drift_share,
         ),
         "prediction_drift": report.prediction_drift_report(
-            reference.frame[SCORE], current[SCORE], reference.thresholds[SCORE]
+            reference.frame[SCORE], current[SCORE], reference.psi_limits[SCORE]
         ),
     }
     if entry["quality_report"] == "written":

@@ -1,7 +1,8 @@
-"""The monitor's rules: drift thresholds and when to retrain (the ``monitor`` section).
+"""The monitor's rules: how drift limits are learned, and when to retrain (the ``monitor`` section).
 
 Why it matters: "is this drift?" and "should we retrain?" are decisions, and a decision a
-team cannot read or change is a superstition. Every threshold the monitors use lives here,
+team cannot read or change is a superstition. Every rule the monitors apply lives here
+(the fixed limits, and the floor and margin the per-feature PSI limits are learned with),
 with a default and a range, so it can move to ``params.yaml`` (section ``monitor:``) and be
 versioned, diffed and tuned like any other parameter.
 """

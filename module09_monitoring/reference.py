@@ -17,7 +17,7 @@ import pandas as pd
 
 from module04_ml_fundamentals.features import CATEGORICAL_FEATURES, LABEL, SCHEDULE_COLUMNS
 from module09_monitoring.drift import (
-    calibrate_thresholds,
+    calibrate_limits,
     missing_envelope,
     missing_shares,
     month_envelope,
@@ -34,16 +34,16 @@ def model_features(model: object, flights: pd.DataFrame) -> pd.DataFrame:
     return model[:1].transform(flights[SCHEDULE_COLUMNS]).reset_index(drop=True)
 
 
-def score_flights(model: object, flights: pd.DataFrame) -> np.ndarray:
+def model_scores(model: object, flights: pd.DataFrame) -> np.ndarray:
     """Return the model's probability of a late arrival for each raw schedule row."""
     return model.predict_proba(flights[SCHEDULE_COLUMNS])[:, 1]
 
 
-def sample_rows(flights: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
+def reference_sample(flights: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
     """Return up to ``rows`` rows drawn without replacement, in their original order.
 
     Example:
-        >>> len(sample_rows(pd.DataFrame({"a": range(10)}), 4, seed=0))
+        >>> len(reference_sample(pd.DataFrame({"a": range(10)}), 4, seed=0))
         4
     """
     if len(flights) <= rows:
@@ -52,14 +52,30 @@ def sample_rows(flights: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
     return flights.iloc[picked].reset_index(drop=True)
 
 
+def reference_positions(training: pd.DataFrame, params: MonitorParams) -> np.ndarray:
+    """Return the positions of the training rows the reference sample takes, in order.
+
+    Why it matters: the reference and the checks that must avoid it (false alarms measured
+    on held-out training rows) have to agree on which rows it holds; one rule, one place.
+
+    Example:
+        >>> rows = MonitorParams(reference_rows=1_000)
+        >>> picked = reference_positions(pd.DataFrame({"a": range(5_000)}), rows)
+        >>> len(picked), bool((picked[1:] > picked[:-1]).all())
+        (1000, True)
+    """
+    index = pd.DataFrame({"i": range(len(training))})
+    return reference_sample(index, params.reference_rows, params.seed)["i"].to_numpy()
+
+
 @dataclass
 class Reference:
-    """The reference sample (features, score, label), its monthly PSI and the thresholds."""
+    """The reference sample (features, score, label), its monthly PSI and the drift limits."""
 
     frame: pd.DataFrame
     months: np.ndarray
     envelope: pd.DataFrame
-    thresholds: dict[str, float]
+    psi_limits: dict[str, float]
     missing_limits: dict[str, float]
     label_rate: float | None
     categorical: list[str] = field(default_factory=lambda: list(CATEGORICAL_FEATURES))
@@ -70,12 +86,12 @@ class Reference:
         return [c for c in self.frame.columns if c not in (SCORE, LABEL)]
 
     def to_dict(self) -> dict:
-        """A JSON-ready description: rows, months, label rate, thresholds and envelope."""
+        """A JSON-ready description: rows, months, label rate, limits and envelope."""
         return {
             "rows": len(self.frame),
             "months": sorted(int(m) for m in np.unique(self.months)),
             "label_rate": self.label_rate,
-            "thresholds": self.thresholds,
+            "psi_limits": self.psi_limits,
             "missing_limits": self.missing_limits,
             "missing": missing_shares(self.frame[self.features]).round(6).to_dict(),
             "envelope_max": self.envelope.max(axis=0).round(6).to_dict(),
@@ -83,9 +99,9 @@ class Reference:
 
 
 def build_reference(model: object, training: pd.DataFrame, params: MonitorParams) -> Reference:
-    """Sample the training rows, compute features and scores, learn per-column thresholds.
+    """Sample the training rows, compute features and scores, learn per-column drift limits.
 
-    The reference is a seeded sample (``reference_rows``); the thresholds come from every
+    The reference is a seeded sample (``reference_rows``); the limits come from every
     whole training month compared with that sample, as a production month will be.
 
     Args:
@@ -94,12 +110,10 @@ def build_reference(model: object, training: pd.DataFrame, params: MonitorParams
         params: the monitor's rules (sample size, seed, floor, margin).
     """
     training = training.reset_index(drop=True)
-    picked = sample_rows(
-        pd.DataFrame({"i": range(len(training))}), params.reference_rows, params.seed
-    )["i"].to_numpy()
+    picked = reference_positions(training, params)
     features = model_features(model, training)
     frame = features.iloc[picked].reset_index(drop=True)
-    frame[SCORE] = score_flights(model, training.iloc[picked])
+    frame[SCORE] = model_scores(model, training.iloc[picked])
     months = training["month"].to_numpy()
     whole = {int(m): features[months == m] for m in np.unique(months)}
     envelope = month_envelope(frame[features.columns], whole, list(CATEGORICAL_FEATURES))
@@ -119,8 +133,8 @@ def build_reference(model: object, training: pd.DataFrame, params: MonitorParams
         frame,
         months[picked],
         envelope,
-        calibrate_thresholds(envelope, params.drift_floor, params.drift_margin),
-        calibrate_thresholds(missing, params.max_missing_increase, params.drift_margin),
+        calibrate_limits(envelope, params.drift_floor, params.drift_margin),
+        calibrate_limits(missing, params.max_missing_increase, params.drift_margin),
         label_rate,
     )
 

@@ -34,7 +34,7 @@ from labs_common.logs import setup_logging
 from module06_lifecycle.predictor import Predictor, load_predictor
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams
-from module09_monitoring.reference import Reference, build_reference, score_flights
+from module09_monitoring.reference import Reference, build_reference, model_scores
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def record(entry: dict, champion_name: str, outcome: dict | None) -> dict:
 
 def score_and_monitor(month: pd.DataFrame, champion: Champion, ctx: Context) -> dict:
     """Score ``month`` with the champion, then run the monitors against its reference."""
-    scores = score_flights(champion.model, month)
+    scores = model_scores(champion.model, month)
     return monitor_month(
         month,
         scores,

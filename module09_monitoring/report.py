@@ -3,7 +3,7 @@
 Why it matters: the JSON summary is for the retraining rule; people need to *see* a
 drift: the two histograms side by side, the test that failed and its threshold. Evidently
 draws them. Each report is saved twice, as HTML for people and as JSON for machines, and
-uses the same per-column thresholds as :mod:`module09_monitoring.drift`, so the HTML and
+uses the same per-column limits as :mod:`module09_monitoring.drift`, so the HTML and
 the summary never disagree.
 
 Evidently 0.7 API: ``Report([...]).run(current_data=..., reference_data=...)`` returns a
@@ -33,7 +33,7 @@ def _dataset(frame: pd.DataFrame, numerical: list[str], categorical: list[str], 
 def data_drift_report(
     reference: pd.DataFrame,
     current: pd.DataFrame,
-    thresholds: dict[str, float],
+    psi_limits: dict[str, float],
     categorical: list[str],
     drift_share: float,
 ) -> object:
@@ -44,7 +44,7 @@ def data_drift_report(
     columns = list(reference.columns)
     numerical = [c for c in columns if c not in categorical]
     cats = [c for c in columns if c in categorical]
-    limits = {c: thresholds[c] for c in columns}
+    limits = {c: psi_limits[c] for c in columns}
     metrics = [
         DriftedColumnsCount(
             columns=columns, method="psi", per_column_threshold=limits, drift_share=drift_share
@@ -57,14 +57,14 @@ def data_drift_report(
     )
 
 
-def prediction_drift_report(reference: pd.Series, current: pd.Series, threshold: float) -> object:
+def prediction_drift_report(reference: pd.Series, current: pd.Series, psi_limit: float) -> object:
     """Run the prediction drift report: the score's PSI and its mean, current vs reference."""
     from evidently import Report
     from evidently.metrics import MeanValue, QuantileValue, ValueDrift
 
     name = "score"
     metrics = [
-        ValueDrift(column=name, method="psi", threshold=threshold),
+        ValueDrift(column=name, method="psi", threshold=psi_limit),
         MeanValue(column=name),
         QuantileValue(column=name, quantile=0.9),
     ]

@@ -23,7 +23,7 @@ from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
 from module05_business.slices import slice_report
 from module08_deployment.register import apply_gates
 from module09_monitoring.quality import calibration_stats, ranking_stats
-from module09_monitoring.reference import score_flights
+from module09_monitoring.reference import model_scores
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def holdout_metrics(
     model: object, recent: pd.DataFrame, threshold: float, costs: CostParams, min_rows: int
 ) -> dict:
     """Score ``recent`` and return what the gates read: ROC AUC and the largest slice gap."""
-    proba = score_flights(model, recent)
+    proba = model_scores(model, recent)
     y = recent[LABEL].astype(int).to_numpy()
     scores = pd.DataFrame(
         {

@@ -23,7 +23,7 @@ def _fired(stats: dict, p: MonitorParams) -> dict[str, str]:
         out["feature_drift"] = f"drifted: {', '.join(drifted)}"
     if stats.get("prediction_drift"):
         out["prediction_drift"] = (
-            f"score PSI {stats['prediction_psi']:.3f} >= {stats['prediction_threshold']:.3f}"
+            f"score PSI {stats['prediction_psi']:.3f} >= {stats['prediction_psi_limit']:.3f}"
         )
     if stats.get("missing_features"):
         out["missing_values"] = "missing share rose beyond its limit: " + ", ".join(

@@ -19,7 +19,7 @@ import pandas as pd
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 
 #: The number each rule of alerts.yml compares with (a test checks they match the file).
-ALERT_THRESHOLDS = {
+ALERT_LIMITS = {
     "LabsHighErrorRate": 0.05,
     "LabsHighPredictLatency": 0.5,
     "LabsNoModelLoaded": 0,
@@ -165,8 +165,8 @@ def alert_values(samples: pd.DataFrame) -> pd.DataFrame:
             samples, "labs_prediction_log_rows_total", outcome="failed"
         ),
     }
-    table = pd.DataFrame({"value": values, "threshold": ALERT_THRESHOLDS}).rename_axis("alert")
-    over = table["value"] > table["threshold"]
+    table = pd.DataFrame({"value": values, "limit": ALERT_LIMITS}).rename_axis("alert")
+    over = table["value"] > table["limit"]
     over["LabsNoModelLoaded"] = table.loc["LabsNoModelLoaded", "value"] < 0
     table["fires"] = over.astype(object).where(table["value"].notna(), None)
     table.loc[["LabsScoreDrift", "LabsFlagRateShift"], "fires"] = "needs two windows"

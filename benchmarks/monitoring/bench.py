@@ -29,7 +29,7 @@ from module09_monitoring.experiments import check_month as check
 from module09_monitoring.experiments import detected
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams, monitor_params
-from module09_monitoring.reference import build_reference, sample_rows, score_flights
+from module09_monitoring.reference import build_reference, model_scores, reference_positions
 from module09_monitoring.replay import Context, load_months, run_replay
 
 HERE = paths.ROOT / "benchmarks" / "monitoring"
@@ -47,7 +47,7 @@ def time_months(model: object, reference: object, months: list, params: MonitorP
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for month in months:
-            scores, s_wall, s_cpu = timed(lambda m=month: score_flights(model, m))
+            scores, s_wall, s_cpu = timed(lambda m=month: model_scores(model, m))
             _, j_wall, j_cpu = timed(
                 lambda m=month, s=scores: monitor_month(m, s, model, reference, params)
             )
@@ -122,10 +122,8 @@ def false_alarms(
 ) -> dict:
     """Alerts raised by unchanged data: samples of training rows outside the reference sample,
     and each training month on its own (in-sample, with its seasons)."""
-    taken = sample_rows(
-        pd.DataFrame({"i": range(len(training))}), params.reference_rows, params.seed
-    )["i"]
-    rest = training.drop(index=taken.to_numpy()).reset_index(drop=True)
+    taken = reference_positions(training, params)
+    rest = training.drop(index=taken).reset_index(drop=True)
     pooled = [
         check(model, reference, rest.sample(rows, random_state=s).reset_index(drop=True), params)
         for s in range(seeds)

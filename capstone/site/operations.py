@@ -38,7 +38,7 @@ def _month_row(inputs: Inputs, e: dict) -> dict:
         "drifted": ", ".join(e.get("drifted_features", [])),
         "missing": ", ".join(e.get("missing_features", [])),
         "psi": fmt(e.get("prediction_psi")),
-        "psi_limit": fmt(e.get("prediction_threshold")),
+        "psi_limit": fmt(e.get("prediction_psi_limit")),
         "prediction_drift": bool(e.get("prediction_drift")),
         "late_rate": fmt(e.get("label_rate"), ".1%"),
         "mean_score": fmt(e.get("mean_score"), ".1%"),

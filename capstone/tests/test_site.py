@@ -71,11 +71,11 @@ REPORTS = {
     "features.json": {"features": ["distance", "carrier"]},
     "monitoring/summary.json": [
         {"period": "2013-09", "rows": 2000, "drift_share": 0.0, "prediction_psi": 0.1,
-         "prediction_threshold": 0.15, "label_rate": 0.13, "mean_score": 0.2, "roc_auc": 0.73,
+         "prediction_psi_limit": 0.15, "label_rate": 0.13, "mean_score": 0.2, "roc_auc": 0.73,
          "alerts": ["calibration"], "reasons": ["calibration: gap +0.07"], "retrain": True,
          "promoted": False, "challenger": {"alias": "challenger"}},
         {"period": "2013-10", "rows": 2100, "drift_share": 0.25, "drifted_features": ["distance"],
-         "prediction_psi": 0.2, "prediction_threshold": 0.15, "label_rate": 0.17,
+         "prediction_psi": 0.2, "prediction_psi_limit": 0.15, "label_rate": 0.17,
          "mean_score": 0.18, "roc_auc": 0.68, "alerts": [], "reasons": [], "retrain": False,
          "promoted": False, "challenger": None},
     ],

@@ -180,7 +180,7 @@ def check_error_budget(fn: Callable[..., object]) -> None:
 
 def _entries() -> list[dict]:
     base = {"drift_share": 0.0, "drifted_features": [], "missing_features": [],
-            "prediction_psi": 0.05, "prediction_threshold": 0.15, "prediction_drift": False,
+            "prediction_psi": 0.05, "prediction_psi_limit": 0.15, "prediction_drift": False,
             "mean_score": 0.2, "label_rate": 0.2, "reference_label_rate": 0.25,
             "label_shift": -0.05, "calibration_gap": 0.0, "calibration_error": 0.03,
             "roc_auc": 0.7}  # fmt: skip
@@ -212,7 +212,7 @@ def _random_entry(rng: np.random.Generator, p: MonitorParams) -> dict:
         "drift_share": float(rng.choice([p.max_drift_share, rng.uniform(0, 0.5)])),
         "drifted_features": list(rng.choice(["a", "b", "c"], int(rng.integers(0, 3)), False)),
         "missing_features": list(rng.choice(["x", "y"], int(rng.integers(0, 2)), False)),
-        "prediction_psi": float(rng.uniform(0, 0.4)), "prediction_threshold": 0.15,
+        "prediction_psi": float(rng.uniform(0, 0.4)), "prediction_psi_limit": 0.15,
         "prediction_drift": bool(rng.random() < 0.3), "mean_score": 0.2,
         "reference_label_rate": 0.2,
         "label_rate": float(rng.uniform(0.1, 0.4)),

@@ -101,10 +101,10 @@ def test_check_log_reads_a_sqlite_url_as_its_path(
 ) -> None:
     from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
     from module08_deployment.prediction_log import SQLiteStore
-    from module09_monitoring.reference import score_flights
+    from module09_monitoring.reference import model_scores
 
     flights = world.months[0]
-    scores = score_flights(world.model, flights)
+    scores = model_scores(world.model, flights)
     records = flights[SCHEDULE_COLUMNS].to_dict("records")
     rows = [(f"p{i}", "r", "2013-09-30T12:00:00+00:00", "m", "1", 0.2, float(p), int(p >= 0.2),
              *[r[c] for c in SCHEDULE_COLUMNS], None)

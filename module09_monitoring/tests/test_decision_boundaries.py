@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from module09_monitoring.drift import calibrate_thresholds, drift_table, psi
+from module09_monitoring.drift import calibrate_limits, drift_table, psi
 from module09_monitoring.fixtures import quiet_month
 from module09_monitoring.monitor import drift_stats, label_stats
 from module09_monitoring.params import MonitorParams
@@ -203,7 +203,7 @@ def test_drift_stats_prediction_drift_from_the_threshold_on(
     at = drift_stats(table, reference["x"], current["x"], score, P)
     above = drift_stats(table, reference["x"], current["x"], math.nextafter(score, 1), P)
     assert at["prediction_drift"] is True and above["prediction_drift"] is False
-    assert at["prediction_psi"] == score and at["prediction_threshold"] == score
+    assert at["prediction_psi"] == score and at["prediction_psi_limit"] == score
     assert at["drift_share"] == 0.5 and at["drifted_features"] == ["x"]
     assert at["missing_features"] == []
     assert at["mean_score"] == pytest.approx(current["x"].mean())
@@ -214,16 +214,16 @@ def test_drift_stats_prediction_drift_from_the_threshold_on(
     [(0.04, 0.1), (0.05, 0.1), (0.06, 0.12)],
     ids=["floor-wins", "tie", "margin-wins"],
 )
-def test_calibrate_thresholds_takes_the_larger_of_floor_and_margin(
+def test_calibrate_limits_takes_the_larger_of_floor_and_margin(
     largest: float, expected: float
 ) -> None:
     envelope = pd.DataFrame({"x": [largest / 2, largest]})
-    assert calibrate_thresholds(envelope, floor=0.1, margin=2.0) == {"x": expected}
+    assert calibrate_limits(envelope, floor=0.1, margin=2.0) == {"x": expected}
 
 
-def test_calibrate_thresholds_a_feature_never_measured_gets_the_floor() -> None:
+def test_calibrate_limits_a_feature_never_measured_gets_the_floor() -> None:
     envelope = pd.DataFrame({"x": [np.nan, np.nan], "y": [0.5, 0.1]})
-    assert calibrate_thresholds(envelope, floor=0.1, margin=3.0) == {"x": 0.1, "y": 1.5}
+    assert calibrate_limits(envelope, floor=0.1, margin=3.0) == {"x": 0.1, "y": 1.5}
 
 
 def test_psi_is_nan_when_a_side_is_empty_or_only_infinite() -> None:
@@ -314,7 +314,7 @@ def test_envelopes_and_drift_table_name_their_axes() -> None:
     missing = missing_envelope(reference, months)
     assert missing.index.name == "month" and (missing["x"] == 0.0).all()
     table = drift_table(reference, reference, {"x": 0.1}, [])
-    assert table.index.name == "feature" and table.loc["x", "threshold"] == 0.1
+    assert table.index.name == "feature" and table.loc["x", "psi_limit"] == 0.1
 
 
 def test_missing_shares_of_an_empty_frame_are_zero_per_column() -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from module09_monitoring.drift import (
-    calibrate_thresholds,
+    calibrate_limits,
     drift_table,
     missing_envelope,
     month_envelope,
@@ -50,9 +50,9 @@ def test_psi_matches_the_evidently_report() -> None:
     assert values["c"] == pytest.approx(psi(ref["c"], cur["c"], categorical=True))
 
 
-def test_calibrate_thresholds_uses_the_largest_month_times_margin_with_a_floor() -> None:
+def test_calibrate_limits_uses_the_largest_month_times_margin_with_a_floor() -> None:
     env = pd.DataFrame({"temp": [3.0, 4.0], "dist": [0.01, 0.02]}, index=[1, 2])
-    assert calibrate_thresholds(env, floor=0.1, margin=1.5) == {"temp": 6.0, "dist": 0.1}
+    assert calibrate_limits(env, floor=0.1, margin=1.5) == {"temp": 6.0, "dist": 0.1}
 
 
 def test_month_envelope_is_large_for_a_seasonal_column_only() -> None:

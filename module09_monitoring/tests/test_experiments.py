@@ -10,7 +10,7 @@ import pytest
 from module09_monitoring import experiments as ex
 from module09_monitoring import inject
 from module09_monitoring.fixtures import ReplayWorld
-from module09_monitoring.reference import Reference, sample_rows, score_flights
+from module09_monitoring.reference import Reference, model_scores, reference_positions
 from module09_monitoring.tests.conftest import FAST
 
 
@@ -39,8 +39,7 @@ def test_held_out_rows_leave_out_the_reference_sample(world: ReplayWorld) -> Non
     params = FAST.model_copy(update={"reference_rows": 1_000})
     rest = ex.held_out_rows(world.training, params)
     assert len(rest) == len(world.training) - 1_000
-    index = pd.DataFrame({"i": range(len(world.training))})
-    taken = sample_rows(index, 1_000, params.seed)["i"]  # what build_reference samples
+    taken = reference_positions(world.training, params)  # what build_reference samples
     assert rest.equals(world.training.drop(index=taken).reset_index(drop=True))
 
 
@@ -61,12 +60,12 @@ def test_feature_drift_curve_grows_with_the_change(
     curve = ex.feature_drift_curve(world.model, reference, month, "distance", changes)
     assert curve.loc[1.0, "psi"] < curve.loc[1.3, "psi"]
     assert not curve.loc[1.0, "drifted"] and curve.loc[1.3, "drifted"]
-    assert (curve["threshold"] == reference.thresholds["distance"]).all()
+    assert (curve["psi_limit"] == reference.psi_limits["distance"]).all()
 
 
 def test_label_rate_curve_moves_the_rate_not_the_scores(world: ReplayWorld) -> None:
     month = world.months[2]
-    scores = score_flights(world.model, month)
+    scores = model_scores(world.model, month)
     curve = ex.label_rate_curve(month, scores, [0.1, 0.4])
     assert curve["label_rate"].to_numpy() == pytest.approx([0.1, 0.4], abs=1e-3)
     assert curve["mean_score"].nunique() == 1 and curve["mean_score"].iloc[0] == np.mean(scores)

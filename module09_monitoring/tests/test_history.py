@@ -10,7 +10,7 @@ from module09_monitoring.params import MonitorParams
 def _entry(period: str, gap: float, challenger: dict | None = None) -> dict:
     return {"month": int(period[-2:]), "period": period, "drift_share": 0.0,
             "drifted_features": [], "missing_features": [], "prediction_psi": 0.1,
-            "prediction_threshold": 0.15, "prediction_drift": False, "mean_score": 0.2,
+            "prediction_psi_limit": 0.15, "prediction_drift": False, "mean_score": 0.2,
             "label_rate": 0.2 - gap, "reference_label_rate": 0.25, "label_shift": -0.05 - gap,
             "calibration_gap": gap, "calibration_error": abs(gap), "roc_auc": 0.7,
             "alerts": ["calibration"] if abs(gap) > 0.05 else [], "retrain": abs(gap) > 0.05,

@@ -9,12 +9,12 @@ import pytest
 from module09_monitoring import inject
 from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.monitor import monitor_month
-from module09_monitoring.reference import Reference, score_flights
+from module09_monitoring.reference import Reference, model_scores
 from module09_monitoring.tests.conftest import FAST
 
 
 def _check(world: ReplayWorld, reference: Reference, flights: pd.DataFrame) -> dict:
-    return monitor_month(flights, score_flights(world.model, flights), world.model, reference, FAST)
+    return monitor_month(flights, model_scores(world.model, flights), world.model, reference, FAST)
 
 
 def test_inject_functions_change_what_they_say(world: ReplayWorld) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.monitor import monitor_month, period_of
-from module09_monitoring.reference import Reference, score_flights
+from module09_monitoring.reference import Reference, model_scores
 from module09_monitoring.tests.conftest import FAST
 
 SUMMARY_KEYS = {"month", "drift_share", "drifted_features", "roc_auc", "retrain"}
@@ -26,7 +26,7 @@ def test_period_of_names_one_month_or_a_range() -> None:
 def _run(world: ReplayWorld, reference: Reference, flights: pd.DataFrame, **kw: object) -> dict:
     return monitor_month(
         flights,
-        score_flights(world.model, flights),
+        model_scores(world.model, flights),
         world.model,
         reference,
         kw.pop("params", FAST),

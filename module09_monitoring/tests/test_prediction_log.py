@@ -7,7 +7,7 @@ import pytest
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
 from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.prediction_log import join_labels, monitor_log, row_problems, split_log
-from module09_monitoring.reference import Reference, score_flights
+from module09_monitoring.reference import Reference, model_scores
 from module09_monitoring.tests.conftest import FAST
 
 
@@ -15,7 +15,7 @@ def _log(world: ReplayWorld, month: int = 0) -> pd.DataFrame:
     flights = world.months[month]
     rows = flights[SCHEDULE_COLUMNS].astype({c: object for c in ("carrier", "origin", "dest")})
     return rows.assign(
-        probability=score_flights(world.model, flights),
+        probability=model_scores(world.model, flights),
         prediction_id=[f"p{i}" for i in range(len(rows))],
         ts=pd.date_range("2013-09-01", periods=len(rows), freq="min", tz="UTC"),
         model_version="7",

@@ -5,7 +5,7 @@ import pytest
 
 from labs_common.config import CostParams, RegisterParams
 from module09_monitoring.fixtures import ReplayWorld
-from module09_monitoring.reference import score_flights
+from module09_monitoring.reference import model_scores
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
 
 GATES = RegisterParams(
@@ -22,12 +22,12 @@ def test_split_recent_keeps_the_last_days_of_the_month(world: ReplayWorld) -> No
 
 @pytest.mark.slow  # refits the pipeline
 def test_fit_challenger_refits_a_clone_and_leaves_the_champion_alone(world: ReplayWorld) -> None:
-    before = score_flights(world.model, world.months[0])
+    before = model_scores(world.model, world.months[0])
     history = world.training.iloc[::2]
     challenger = fit_challenger(world.model, history, world.raw_dir)
     assert challenger is not world.model
-    assert np.array_equal(score_flights(world.model, world.months[0]), before)
-    assert not np.allclose(score_flights(challenger, world.months[0]), before)
+    assert np.array_equal(model_scores(world.model, world.months[0]), before)
+    assert not np.allclose(model_scores(challenger, world.months[0]), before)
 
 
 def test_compare_models_promotes_an_equal_challenger(world: ReplayWorld) -> None:

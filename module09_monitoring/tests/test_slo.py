@@ -89,11 +89,11 @@ def test_alert_values_show_which_conditions_a_broken_service_meets() -> None:
     assert broken.loc["LabsFlagRateShift", "fires"] == "needs two windows"
 
 
-def test_alert_thresholds_are_the_numbers_of_the_rules_file() -> None:
+def test_alert_limits_are_the_numbers_of_the_rules_file() -> None:
     rules = {r["alert"]: " ".join(r["expr"].split()) for r in load_rules()}
-    assert set(slo.ALERT_THRESHOLDS) == set(rules)
-    for name, threshold in slo.ALERT_THRESHOLDS.items():
-        text = f"{threshold:.2f}" if name == "LabsFlagRateShift" else str(threshold)
+    assert set(slo.ALERT_LIMITS) == set(rules)
+    for name, limit in slo.ALERT_LIMITS.items():
+        text = f"{limit:.2f}" if name == "LabsFlagRateShift" else str(limit)
         assert f"> {text}" in rules[name] or f"< {text}" in rules[name], (name, rules[name])
 
 
