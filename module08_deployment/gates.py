@@ -16,9 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from labs_common.config import CostParams, RegisterParams
-from module04_ml_fundamentals.features import LABEL
-from module05_business.slices import slice_report
-from module08_deployment.register import apply_gates
+from module08_deployment.register import apply_gates, gate_metrics
 
 MLFLOW_VARS = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
 GATES = ("quality floor", "slice gap", "no regression")
@@ -89,7 +87,7 @@ def what_if(
 def candidate_metrics(
     model: object, test: pd.DataFrame, threshold: float, costs: CostParams, min_rows: int
 ) -> dict:
-    """The two metrics the gates read, computed as the evaluate stage does.
+    """The two metrics the gates read for ``model`` on ``test`` (:func:`gate_metrics`).
 
     Args:
         model: a fitted pipeline (raw schedule columns in, ``predict_proba`` out).
@@ -98,12 +96,5 @@ def candidate_metrics(
         costs: the unit costs.
         min_rows: slices smaller than this get no ROC AUC (``register.min_slice_rows``).
     """
-    from sklearn.metrics import roc_auc_score
-
     proba = model.predict_proba(test)[:, 1]
-    scores = pd.DataFrame({"y": test[LABEL].to_numpy(), "proba": proba,
-                           "carrier": test["carrier"].astype(str).to_numpy(),
-                           "origin": test["origin"].astype(str).to_numpy()})  # fmt: skip
-    _, gaps = slice_report(scores, threshold, costs, min_rows)
-    return {"test_roc_auc": float(roc_auc_score(scores["y"], proba)),
-            "max_slice_gap": gaps["overall"]}  # fmt: skip
+    return gate_metrics(test, proba, threshold, costs, min_rows)

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import mlflow
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import typer
 from mlflow import MlflowClient
@@ -23,11 +25,14 @@ from mlflow.exceptions import MlflowException
 from sklearn.metrics import roc_auc_score
 
 from labs_common import contract, paths
-from labs_common.config import RegisterParams, load_params
+from labs_common.config import CostParams, RegisterParams, load_params
 from labs_common.contract import CHALLENGER, CHAMPION
 from labs_common.contract import MODEL_SHA256_TAG as HASH_TAG
 from labs_common.data import read_table, write_text
+from labs_common.label import LABEL
 from labs_common.logs import setup_logging
+from labs_common.metrics import probability_metrics
+from module05_business.slices import slice_report
 from module06_lifecycle.model_files import load_skops_model, sha256_of, skops_file
 from module07_experiments.tracking import use_experiment
 
@@ -80,6 +85,40 @@ def apply_gates(metrics: dict, gates: RegisterParams, champion_auc: float | None
     passed = all(ok for ok, _ in checks)
     reasons = [f"{'pass' if ok else 'FAIL'}: {text}" for ok, text in checks]
     return Decision(CHAMPION if passed else CHALLENGER, reasons)
+
+
+def gate_metrics(
+    flights: pd.DataFrame,
+    proba: npt.ArrayLike,
+    threshold: float,
+    costs: CostParams,
+    min_rows: int,
+) -> dict[str, float | None]:
+    """The two numbers :func:`apply_gates` reads, for scores of labelled flights.
+
+    Why it matters: the register lesson, the monitor's challenger-versus-champion duel and
+    the evaluate stage must judge a model by the same numbers, or a model promoted in one
+    place would be refused in another. ``test_roc_auc`` is None when the flights hold one
+    class only (nothing to rank); ``max_slice_gap`` is 0.0 when no carrier or airport has
+    ``min_rows`` flights (no slice to compare).
+
+    Args:
+        flights: the flights scored, with ``late``, ``carrier`` and ``origin``.
+        proba: the model's probability of a late arrival, one per flight.
+        threshold: the decision threshold (the slices also report cost).
+        costs: the unit costs.
+        min_rows: slices smaller than this get no ROC AUC (``register.min_slice_rows``).
+    """
+    y = flights[LABEL].astype(int).to_numpy()
+    scores = pd.DataFrame({"y": y, "proba": np.asarray(proba, dtype=float),
+                           "carrier": flights["carrier"].astype(str).to_numpy(),
+                           "origin": flights["origin"].astype(str).to_numpy()})  # fmt: skip
+    _, gaps = slice_report(scores, threshold, costs, min_rows)
+    gap = gaps["overall"]
+    return {
+        "test_roc_auc": probability_metrics(y, scores["proba"])["roc_auc"],
+        "max_slice_gap": 0.0 if gap is None else gap,
+    }
 
 
 def champion_auc_on(

@@ -20,8 +20,7 @@ from sklearn.base import clone
 from labs_common.config import CostParams, RegisterParams
 from labs_common.contract import CHAMPION
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
-from module05_business.slices import slice_report
-from module08_deployment.register import apply_gates
+from module08_deployment.register import apply_gates, gate_metrics
 from module09_monitoring.quality import calibration_stats, ranking_stats
 from module09_monitoring.reference import model_scores
 
@@ -64,24 +63,14 @@ def fit_challenger(champion: object, history: pd.DataFrame, raw_dir: Path | None
 def holdout_metrics(
     model: object, recent: pd.DataFrame, threshold: float, costs: CostParams, min_rows: int
 ) -> dict:
-    """Score ``recent`` and return what the gates read: ROC AUC and the largest slice gap."""
+    """Score ``recent``; return what the gates read (:func:`gate_metrics`), Brier and
+    the calibration gap."""
     proba = model_scores(model, recent)
     y = recent[LABEL].astype(int).to_numpy()
-    scores = pd.DataFrame(
-        {
-            "y": y,
-            "proba": proba,
-            "carrier": recent["carrier"].astype(str),
-            "origin": recent["origin"].astype(str),
-        }
-    )
-    _, gaps = slice_report(scores, threshold, costs, min_rows)
-    ranking, calib = ranking_stats(y, proba), calibration_stats(y, proba)
     return {
-        "test_roc_auc": ranking["roc_auc"],
-        "max_slice_gap": gaps["overall"] if gaps["overall"] is not None else 0.0,
-        "brier": ranking["brier"],
-        "calibration_gap": calib["calibration_gap"],
+        **gate_metrics(recent, proba, threshold, costs, min_rows),
+        "brier": ranking_stats(y, proba)["brier"],
+        "calibration_gap": calibration_stats(y, proba)["calibration_gap"],
     }
 
 
