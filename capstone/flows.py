@@ -32,7 +32,14 @@ from labs_common import contract, paths  # noqa: E402
 from labs_common.config import load_params  # noqa: E402
 from labs_common.data import read_table, write_table  # noqa: E402
 from module09_monitoring import replay  # noqa: E402
-from module09_monitoring.params import MonitorParams, monitor_params  # noqa: E402
+from module09_monitoring.context import (  # noqa: E402
+    PRODUCTION_FILES,
+    Context,
+    monitoring_context,
+    month_flights,
+    production_flights,
+)
+from module09_monitoring.params import MonitorParams  # noqa: E402
 
 IO = {"retries": 2, "retry_delay_seconds": 2, "cache_policy": NONE}  # reading and writing
 COMPUTE = {"cache_policy": NONE}  # no retries: a computation that failed fails again
@@ -69,8 +76,7 @@ def train(
 @task(**IO)
 def load_month(month: int, sources: list[str]) -> pd.DataFrame:
     """Read the rows of one month from flights files (raw schedule columns, ``late`` if known)."""
-    flights = pd.concat([read_table(Path(s)) for s in sources], ignore_index=True)
-    return flights.loc[flights["month"] == month].reset_index(drop=True)
+    return month_flights(production_flights([Path(s) for s in sources]), month)
 
 
 @task(**COMPUTE)
@@ -142,28 +148,25 @@ def load_inputs(model_dir: str | None, training: str) -> tuple[object, float, pd
     ``model_dir=None`` loads the registry's ``@champion``, the model in production (as the
     DVC stage does); a folder loads that model instead.
     """
-    if model_dir is None:
-        predictor = replay.load_champion(load_params().register.model_name)
-    else:
-        predictor = _predictor(model_dir)
+    predictor = replay.production_model(Path(model_dir) if model_dir else None)
     return predictor.model, predictor.threshold, read_table(Path(training))
 
 
 @task(**COMPUTE)
-def start_champion(model: object, training: pd.DataFrame, ctx: replay.Context) -> replay.Champion:
-    """Build the first champion's reference (its training data, seasons and thresholds)."""
-    return replay.make_champion(replay.trained_to(training), model, training, ctx)
+def start_champion(model: object, training: pd.DataFrame, ctx: Context) -> replay.Champion:
+    """Build the first champion's reference (its training data, seasons and drift limits)."""
+    return replay.start_champion(model, training, ctx)
 
 
 @task(**COMPUTE)
-def monitor(month: pd.DataFrame, champion: replay.Champion, ctx: replay.Context) -> dict:
+def monitor(month: pd.DataFrame, champion: replay.Champion, ctx: Context) -> dict:
     """Score the month with the champion, then run the monitors on it."""
     return replay.score_and_monitor(month, champion, ctx)
 
 
 @task(**COMPUTE)
 def retrain(
-    champion: replay.Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: replay.Context
+    champion: replay.Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
 ) -> tuple[replay.Champion, dict]:
     """Fit a challenger on newer data, compare it with the champion, promote if it passes."""
     return replay.retrain_and_compare(champion, history, month, ctx)
@@ -193,15 +196,10 @@ def monitor_and_retrain(
         production: flights files holding those months (default: valid and test).
     """
     course = load_params()
-    sources = production or [str(paths.PROCESSED / f"{p}.parquet") for p in ("valid", "test")]
+    sources = production or [str(f) for f in PRODUCTION_FILES]
     model, threshold, train_rows = load_inputs(model_dir, training)
-    ctx = replay.Context(
-        params or monitor_params(),
-        course.register,
-        course.cost,
-        threshold,
-        Path(raw_dir),
-        Path(out_dir),
+    ctx = monitoring_context(
+        threshold, params=params, course=course, raw_dir=Path(raw_dir), out_dir=Path(out_dir)
     )
     champion, history, entries = start_champion(model, train_rows, ctx), train_rows, []
     for m in months or course.split.production_months:

@@ -11,20 +11,21 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from labs_common import contract
+from labs_common.config import load_params
 from labs_common.data import read_table
 from labs_common.label import late_label
 from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS
-from module09_monitoring.monitor import monitor_month
-from module09_monitoring.params import MonitorParams, monitor_params
-from module09_monitoring.reference import build_reference, model_scores
-
-if TYPE_CHECKING:
-    from module06_lifecycle.predictor import Predictor
+from module06_lifecycle.schemas import validate_schedule
+from module08_deployment.prediction_log import read_prediction_log
+from module09_monitoring.context import Context, monitoring_context
+from module09_monitoring.params import MonitorParams
+from module09_monitoring.prediction_log import monitor_log
+from module09_monitoring.reference import build_reference
+from module09_monitoring.replay import Champion, production_model, score_and_monitor, trained_to
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ def read_flights(path: Path, late_minutes: int | None = None) -> pd.DataFrame:
         FileNotFoundError: no such file.
         ValueError: not Parquet/CSV, unreadable, or rows that break the schedule contract.
     """
-    from module06_lifecycle.schemas import validate_schedule
-
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path} not found: give a flights file (Parquet or CSV)")
     try:
@@ -114,6 +113,33 @@ def read_flights(path: Path, late_minutes: int | None = None) -> pd.DataFrame:
     schedule = validate_schedule(raw)
     extra = raw.drop(columns=SCHEDULE_COLUMNS).reset_index(drop=True)
     return with_labels(pd.concat([schedule, extra], axis=1), late_minutes)
+
+
+def production_champion(
+    model_dir: Path | None,
+    reference: Path | None,
+    params: MonitorParams | None,
+    late_minutes: int,
+    **where: Path | None,
+) -> tuple[Champion, Context]:
+    """The model in production with its training reference, and the context to judge by.
+
+    Why it matters: ``labs monitor`` must judge a file as the replay judges a month: the
+    same model (the registry's ``@champion`` unless ``model_dir`` names another), its own
+    decision threshold, the same reference and rules (:func:`monitoring_context`).
+
+    Args:
+        model_dir: a model folder instead of the registry's champion.
+        reference: training flights (default: the split's ``train.parquet``).
+        params: other monitoring rules (default: params.yaml's ``monitor``).
+        late_minutes: the label rule for training flights without ``late``.
+        where: ``out_dir`` and ``workspace`` of the :class:`Context`.
+    """
+    predictor = production_model(model_dir)
+    ctx = monitoring_context(predictor.threshold, params=params, **where)
+    training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
+    ref = build_reference(predictor.model, training, ctx.params)
+    return Champion(trained_to(training), predictor.model, ref), ctx
 
 
 def check_flights(
@@ -136,39 +162,12 @@ def check_flights(
         The monitor's entry (``month``, ``drift_share``, ``drifted_features``, ``roc_auc``
         (None without labels), ``retrain``, alerts and reasons).
     """
-    from labs_common.config import load_params
-
     late_minutes = load_params().features.late_minutes
     flights = read_flights(current, late_minutes)
-    predictor = production_model(model_dir)
-    training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
-    ref = build_reference(predictor.model, training, params or monitor_params())
-    scores = model_scores(predictor.model, flights)
-    return monitor_month(
-        flights,
-        scores,
-        predictor.model,
-        ref,
-        params or monitor_params(),
-        threshold=predictor.threshold,
-        out_dir=out_dir,
-        workspace=workspace,
+    champion, ctx = production_champion(
+        model_dir, reference, params, late_minutes, out_dir=out_dir, workspace=workspace
     )
-
-
-def production_model(model_dir: Path | None = None) -> Predictor:
-    """The registry's ``@champion`` (the model in production), or the folder if given.
-
-    Why it matters: ``models/model`` is the newest model trained; after a refused
-    challenger it is not the one serving, and drift must be measured for the one serving.
-    """
-    from labs_common.config import load_params
-    from module06_lifecycle.predictor import load_from_dir
-    from module09_monitoring.replay import load_champion
-
-    if model_dir is not None:
-        return load_from_dir(Path(model_dir))
-    return load_champion(load_params().register.model_name)
+    return score_and_monitor(flights, champion, ctx)
 
 
 def headline_json(entry: dict) -> str:
@@ -190,22 +189,16 @@ def check_log(
     the service loads), or by the model in ``model_dir`` when given. ``log_path`` is a
     SQLite file or a database URL (see :func:`log_target`).
     """
-    from labs_common.config import load_params
-    from module08_deployment.prediction_log import read_prediction_log
-    from module09_monitoring.prediction_log import monitor_log
-
     late_minutes = load_params().features.late_minutes
     rows = read_prediction_log(log_target(log_path))
-    predictor = production_model(model_dir)
-    training = with_labels(read_table(Path(reference or TRAINING)), late_minutes)
-    ref = build_reference(predictor.model, training, params or monitor_params())
+    champion, ctx = production_champion(model_dir, reference, params, late_minutes)
     landed = read_table(Path(outcomes)) if outcomes else None
     return monitor_log(
         rows,
-        predictor.model,
-        ref,
-        params or monitor_params(),
+        champion.model,
+        champion.reference,
+        ctx.params,
         outcomes=landed,
         late_minutes=late_minutes,
-        threshold=predictor.threshold,
+        threshold=ctx.threshold,
     )

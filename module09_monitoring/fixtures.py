@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from labs_common.data import load_table
-from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, add_label
+from module04_ml_fundamentals.features import LABEL, SCHEDULE_COLUMNS, label_flights
 from module04_ml_fundamentals.train import build_pipeline, write_lookups
+from module09_monitoring.context import month_flights
 
 TRAIN_MONTHS = list(range(1, 9))
 PRODUCTION_MONTHS = [9, 10, 11, 12]
@@ -32,7 +33,7 @@ class ReplayWorld:
 
 def labelled_sample(rows_per_month: int, seed: int) -> pd.DataFrame:
     """Return ``rows_per_month`` arrived flights of each month, with ``late``, in date order."""
-    flights = add_label(load_table("flights"))[[*SCHEDULE_COLUMNS, "arr_delay", LABEL]]
+    flights = label_flights(load_table("flights"))
     parts = [
         g.sample(min(rows_per_month, len(g)), random_state=seed)
         for _, g in flights.groupby("month", sort=True)
@@ -52,7 +53,7 @@ def build_world(folder: Path, rows_per_month: int = 1500, seed: int = 0) -> Repl
     flights = labelled_sample(rows_per_month, seed)
     training = flights.loc[flights["month"].isin(TRAIN_MONTHS)].reset_index(drop=True)
     model = build_pipeline("logreg", **lookups).fit(training[SCHEDULE_COLUMNS], training[LABEL])
-    months = [flights.loc[flights["month"] == m].reset_index(drop=True) for m in PRODUCTION_MONTHS]
+    months = [month_flights(flights, m) for m in PRODUCTION_MONTHS]
     return ReplayWorld(model, training, months, folder)
 
 

@@ -27,13 +27,13 @@ import pandas as pd
 import typer
 
 from labs_common import contract, paths
-from labs_common.config import CostParams, RegisterParams, load_params
+from labs_common.config import RegisterParams, load_params
 from labs_common.contract import CHAMPION
 from labs_common.data import read_table, write_text
 from labs_common.logs import setup_logging
-from module06_lifecycle.predictor import Predictor, load_predictor
+from module06_lifecycle.predictor import Predictor, load_from_dir, load_predictor
+from module09_monitoring.context import PRODUCTION_FILES, Context, load_months, monitoring_context
 from module09_monitoring.monitor import monitor_month
-from module09_monitoring.params import MonitorParams
 from module09_monitoring.reference import Reference, build_reference, model_scores
 from module09_monitoring.retrain import compare_models, fit_challenger, split_recent
 
@@ -41,18 +41,6 @@ log = logging.getLogger(__name__)
 app = typer.Typer(add_completion=False)
 
 OUT_DIR = contract.MONITORING_DIR
-
-
-@dataclass
-class Context:
-    """What every month of the replay needs besides the data."""
-
-    params: MonitorParams
-    gates: RegisterParams
-    costs: CostParams
-    threshold: float
-    raw_dir: Path | None = None
-    out_dir: Path | None = None
 
 
 @dataclass
@@ -78,6 +66,11 @@ def make_champion(name: str, model: object, training: pd.DataFrame, ctx: Context
         text = json.dumps({"champion": name, **champion.reference.to_dict()}, indent=2)
         write_text(text + "\n", Path(ctx.out_dir) / "references" / f"{slug}.json")
     return champion
+
+
+def start_champion(model: object, training: pd.DataFrame, ctx: Context) -> Champion:
+    """The first champion of a replay: ``model``, named by and judged against ``training``."""
+    return make_champion(trained_to(training), model, training, ctx)
 
 
 def promotion_gates(ctx: Context) -> RegisterParams:
@@ -141,6 +134,7 @@ def score_and_monitor(month: pd.DataFrame, champion: Champion, ctx: Context) -> 
         ctx.params,
         threshold=ctx.threshold,
         out_dir=ctx.out_dir,
+        workspace=ctx.workspace,
     )
 
 
@@ -161,7 +155,7 @@ def run_replay(
     model: object, training: pd.DataFrame, months: list[pd.DataFrame], ctx: Context
 ) -> list[dict]:
     """Replay ``months`` in order, starting from ``model`` trained on ``training``."""
-    champion = make_champion(trained_to(training), model, training, ctx)
+    champion = start_champion(model, training, ctx)
     history, entries = training, []
     for month in months:
         champion, history, entry = replay_month(champion, history, month, ctx)
@@ -196,12 +190,6 @@ def metrics_of(entries: list[dict]) -> dict:
     return {e["period"]: {k: e[k] for k in keys} for e in entries}
 
 
-def load_months(months: list[int], folder: Path = paths.PROCESSED) -> list[pd.DataFrame]:
-    """Return the flights of each production month, in the order given (valid + test)."""
-    flights = pd.concat([read_table(folder / f"{p}.parquet") for p in ("valid", "test")])
-    return [flights.loc[flights["month"] == m].reset_index(drop=True) for m in months]
-
-
 def load_champion(model_name: str) -> Predictor:
     """Load the model in production: the registry's ``@champion``, with its own threshold.
 
@@ -217,6 +205,17 @@ def load_champion(model_name: str) -> Predictor:
     return predictor
 
 
+def production_model(model_dir: Path | None = None) -> Predictor:
+    """The registry's ``@champion`` (the model in production), or the folder if given.
+
+    Why it matters: ``models/model`` is the newest model trained; after a refused
+    challenger it is not the one serving, and drift must be measured for the one serving.
+    """
+    if model_dir is not None:
+        return load_from_dir(Path(model_dir))
+    return load_champion(load_params().register.model_name)
+
+
 @app.command()
 def main(
     split_dir: Path = paths.PROCESSED,
@@ -227,13 +226,12 @@ def main(
 ) -> None:
     """Replay the production months from the registry's champion; write the reports."""
     setup_logging()
-    params = load_params(params_path)
-    predictor = load_champion(params.register.model_name)
-    ctx = Context(
-        params.monitor, params.register, params.cost, predictor.threshold, raw_dir, out_dir
-    )
+    course = load_params(params_path)
+    predictor = load_champion(course.register.model_name)
+    ctx = monitoring_context(predictor.threshold, course=course, raw_dir=raw_dir, out_dir=out_dir)
     training = read_table(Path(split_dir) / contract.TRAIN_SPLIT.name)
-    months = load_months(params.split.production_months, split_dir)
+    files = [Path(split_dir) / f.name for f in PRODUCTION_FILES]
+    months = load_months(course.split.production_months, files)
     entries = run_replay(predictor.model, training, months, ctx)
     summary = write_summary(entries, out_dir)
     write_text(json.dumps(metrics_of(entries), indent=2) + "\n", report)

@@ -20,9 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from labs_common import paths
+from module09_monitoring.context import month_flights, production_flights
 
 TITLE = "Model monitoring: production months"
 _MARKER = re.compile(r"<!-- monitored: ([0-9,]*) -->")
@@ -99,9 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     if month is None:
         return
-    parts = [pd.read_parquet(paths.PROCESSED / f"{p}.parquet") for p in ("valid", "test")]
-    flights = pd.concat(parts, ignore_index=True)
-    flights.loc[flights["month"] == month].to_parquet(args.out)
+    month_flights(production_flights(), month).to_parquet(args.out)
     sys.stdout.write(f"{month}\n")
 
 

@@ -25,12 +25,13 @@ from labs_common import contract, paths
 from labs_common.config import load_params
 from labs_common.data import read_table, write_text
 from module09_monitoring import inject
+from module09_monitoring.context import load_months, monitoring_context
 from module09_monitoring.experiments import check_month as check
 from module09_monitoring.experiments import detected
 from module09_monitoring.monitor import monitor_month
 from module09_monitoring.params import MonitorParams, monitor_params
 from module09_monitoring.reference import build_reference, model_scores, reference_positions
-from module09_monitoring.replay import Context, load_months, run_replay
+from module09_monitoring.replay import run_replay
 
 HERE = paths.ROOT / "benchmarks" / "monitoring"
 
@@ -145,11 +146,8 @@ def false_alarms(
 
 def replay_time(model: object, training: pd.DataFrame, months: list, threshold: float) -> dict:
     """Time the whole replay (Evidently HTML included) and count what it did."""
-    course = load_params()
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = Context(
-            monitor_params(), course.register, course.cost, threshold, paths.RAW, Path(tmp)
-        )
+        ctx = monitoring_context(threshold, out_dir=Path(tmp))
         entries, wall, cpu = timed(lambda: run_replay(model, training, months, ctx))
     return {
         "wall_s": wall,

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from capstone import flows
-from labs_common.config import load_params
+from module09_monitoring.context import monitoring_context
 from module09_monitoring.fixtures import ReplayWorld, build_world
 from module09_monitoring.params import MonitorParams
-from module09_monitoring.replay import Context, run_replay
+from module09_monitoring.replay import run_replay
 
 #: Small and fast; the quality floor of the gates lowered so a tiny model can be promoted.
 PARAMS = MonitorParams(reference_rows=5_000, html=False, promotion_min_roc_auc=0.5)
@@ -130,8 +130,7 @@ def test_monitor_and_retrain_flow_matches_the_dvc_stage(
     summary = json.loads((tmp_path / "flow" / "summary.json").read_text())
     assert summary == entries
     assert [e["month"] for e in summary] == [9, 10, 11, 12]
-    course = load_params()
     threshold = flows._predictor(files["model_dir"]).threshold
-    ctx = Context(PARAMS, course.register, course.cost, threshold, world.raw_dir, None)
+    ctx = monitoring_context(threshold, params=PARAMS, raw_dir=world.raw_dir)
     model = flows._predictor(files["model_dir"]).model
     assert run_replay(model, pd.read_parquet(files["training"]), world.months, ctx) == summary

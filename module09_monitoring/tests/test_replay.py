@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from labs_common.config import CostParams, RegisterParams
+from module09_monitoring.context import Context
 from module09_monitoring.fixtures import ReplayWorld
 from module09_monitoring.replay import (
-    Context,
     metrics_of,
     promotion_gates,
     run_replay,
