@@ -8,14 +8,16 @@ with another task runner, on a Dask cluster. The tasks only call the modules' fu
 so the flows add orchestration and nothing else.
 
 Run locally, no server needed (Prefect starts a temporary one): ``python -m capstone.flows
-monitor``. The DVC stage ``monitor`` runs the same steps without Prefect
-(``module09_monitoring.replay``); a test checks both give the same summary.
+monitor``. The DVC stage ``monitor`` runs the same loop without Prefect
+(``module09_monitoring.replay.run_replay``; the flow passes it its steps as tasks); a test
+checks both give the same summary.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from labs_common.tooling import configure_offline
@@ -178,6 +180,24 @@ def write_summary(entries: list[dict], out_dir: str) -> str:
     return str(replay.write_summary(entries, Path(out_dir)))
 
 
+def _per_month(step: object, label: str, month_at: int) -> Callable[..., object]:
+    """Call the task ``step`` under a run name that says which month it works on."""
+
+    def call(*args: object) -> object:
+        month = int(args[month_at]["month"].iloc[0])
+        return step.with_options(task_run_name=f"{label}-{month:02d}")(*args)
+
+    return call
+
+
+#: The replay's steps as tasks: the loop itself is module 09's ``run_replay``.
+TASK_STEPS = replay.Steps(
+    start=start_champion,
+    monitor=_per_month(monitor, "monitor", month_at=0),
+    retrain=_per_month(retrain, "retrain", month_at=2),
+)
+
+
 @flow(name="monitor_and_retrain")
 def monitor_and_retrain(
     months: list[int] | None = None,
@@ -201,17 +221,11 @@ def monitor_and_retrain(
     ctx = monitoring_context(
         threshold, params=params, course=course, raw_dir=Path(raw_dir), out_dir=Path(out_dir)
     )
-    champion, history, entries = start_champion(model, train_rows, ctx), train_rows, []
-    for m in months or course.split.production_months:
-        month = load_month.with_options(task_run_name=f"load-{m:02d}")(m, sources)
-        entry = monitor.with_options(task_run_name=f"monitor-{m:02d}")(month, champion, ctx)
-        scored_by, outcome = champion.name, None
-        if entry["retrain"]:
-            champion, outcome = retrain.with_options(task_run_name=f"retrain-{m:02d}")(
-                champion, history, month, ctx
-            )
-        entries.append(replay.record(entry, scored_by, outcome))
-        history = pd.concat([history, month], ignore_index=True)
+    frames = (
+        load_month.with_options(task_run_name=f"load-{m:02d}")(m, sources)
+        for m in months or course.split.production_months
+    )
+    entries = replay.run_replay(model, train_rows, frames, ctx, TASK_STEPS)
     write_summary(entries, out_dir)
     return entries
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,27 +139,54 @@ def score_and_monitor(month: pd.DataFrame, champion: Champion, ctx: Context) -> 
     )
 
 
+@dataclass(frozen=True)
+class Steps:
+    """The three steps of the replay, called as the loop needs them.
+
+    Why it matters: the Prefect flow ``monitor_and_retrain`` (``capstone/flows.py``) runs
+    this same loop with each step wrapped in a task (a name, a state, a log per month), so
+    the stage and the flow cannot decide differently: only the wrapping differs.
+    """
+
+    start: Callable[[object, pd.DataFrame, Context], Champion] = start_champion
+    monitor: Callable[[pd.DataFrame, Champion, Context], dict] = score_and_monitor
+    retrain: Callable[[Champion, pd.DataFrame, pd.DataFrame, Context], tuple[Champion, dict]] = (
+        retrain_and_compare
+    )
+
+
 def replay_month(
-    champion: Champion, history: pd.DataFrame, month: pd.DataFrame, ctx: Context
+    champion: Champion,
+    history: pd.DataFrame,
+    month: pd.DataFrame,
+    ctx: Context,
+    steps: Steps = Steps(),
 ) -> tuple[Champion, pd.DataFrame, dict]:
     """Score, monitor and (if the rules say so) retrain for one month; return the new state."""
-    entry = score_and_monitor(month, champion, ctx)
+    entry = steps.monitor(month, champion, ctx)
     outcome = None
     scored_by = champion.name
     if entry["retrain"]:
-        champion, outcome = retrain_and_compare(champion, history, month, ctx)
+        champion, outcome = steps.retrain(champion, history, month, ctx)
     history = pd.concat([history, month], ignore_index=True)
     return champion, history, record(entry, scored_by, outcome)
 
 
 def run_replay(
-    model: object, training: pd.DataFrame, months: list[pd.DataFrame], ctx: Context
+    model: object,
+    training: pd.DataFrame,
+    months: Iterable[pd.DataFrame],
+    ctx: Context,
+    steps: Steps = Steps(),
 ) -> list[dict]:
-    """Replay ``months`` in order, starting from ``model`` trained on ``training``."""
-    champion = start_champion(model, training, ctx)
+    """Replay ``months`` in order, starting from ``model`` trained on ``training``.
+
+    ``months`` may be a generator: each month is read only when the loop reaches it.
+    """
+    champion = steps.start(model, training, ctx)
     history, entries = training, []
     for month in months:
-        champion, history, entry = replay_month(champion, history, month, ctx)
+        champion, history, entry = replay_month(champion, history, month, ctx, steps)
         log.info(
             "%s: alerts %s, retrain %s, promoted %s",
             entry["period"],

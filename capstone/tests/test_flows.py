@@ -134,3 +134,16 @@ def test_monitor_and_retrain_flow_matches_the_dvc_stage(
     ctx = monitoring_context(threshold, params=PARAMS, raw_dir=world.raw_dir)
     model = flows._predictor(files["model_dir"]).model
     assert run_replay(model, pd.read_parquet(files["training"]), world.months, ctx) == summary
+
+
+def test_per_month_names_each_task_run_after_its_month() -> None:
+    names = []
+
+    class Step:  # the one method of a Prefect task the wrapper uses
+        def with_options(self, task_run_name: str) -> object:
+            names.append(task_run_name)
+            return lambda *args: len(args)
+
+    call = flows._per_month(Step(), "retrain", month_at=2)
+    assert call("champion", "history", pd.DataFrame({"month": [11, 11]}), "ctx") == 4
+    assert names == ["retrain-11"]
