@@ -98,7 +98,7 @@ def monitor_month(
     reference: Reference,
     params: MonitorParams,
     *,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     out_dir: Path | None = None,
     workspace: Path | None = None,
 ) -> dict:
@@ -110,11 +110,22 @@ def monitor_month(
         model: the pipeline whose first step computes the features.
         reference: the champion's reference (see ``reference.build_reference``).
         params: the monitor's rules (floors, margins, retraining).
-        threshold: the decision threshold, for the classification report.
+        threshold: the decision threshold the scores were flagged with (the model's
+            registry tag); the classification report judges those decisions, so it is
+            required with ``out_dir``.
         out_dir: where to write ``<period>/``; nothing is written when ``None``.
         workspace: an Evidently workspace folder to add the period's snapshots to (with
             ``out_dir`` only).
+
+    Raises:
+        ValueError: ``out_dir`` without ``threshold`` (a guessed 0.5 would judge decisions
+            the service never made).
     """
+    if out_dir is not None and threshold is None:
+        raise ValueError(
+            "monitor_month needs threshold= to write reports: pass the decision threshold "
+            "of the model that scored the flights (Predictor.threshold, its registry tag)"
+        )
     month, period = period_of(flights)
     current = model_features(model, flights)
     current[SCORE] = np.asarray(scores, dtype=float)

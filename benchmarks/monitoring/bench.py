@@ -43,7 +43,9 @@ def timed(fn: Callable[[], object]) -> tuple[object, float, float]:
     return out, round(time.perf_counter() - wall, 2), round(time.process_time() - cpu, 2)
 
 
-def time_months(model: object, reference: object, months: list, params: MonitorParams) -> list:
+def time_months(
+    model: object, reference: object, months: list, params: MonitorParams, threshold: float
+) -> list:
     """Per month: scoring, the monitors alone (JSON), the monitors with Evidently HTML + JSON."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +56,7 @@ def time_months(model: object, reference: object, months: list, params: MonitorP
             )
             _, h_wall, h_cpu = timed(
                 lambda m=month, s=scores: monitor_month(
-                    m, s, model, reference, params, out_dir=Path(tmp)
+                    m, s, model, reference, params, threshold=threshold, out_dir=Path(tmp)
                 )
             )
             size = sum(p.stat().st_size for p in Path(tmp).rglob("*.html"))
@@ -167,7 +169,7 @@ def run(seeds: int, null_seeds: int, replay: bool) -> dict:
     training = read_table(contract.TRAIN_SPLIT)
     months = load_months(course.split.production_months)
     reference, ref_wall, ref_cpu = timed(lambda: build_reference(predictor.model, training, params))
-    per_month = time_months(predictor.model, reference, months, params)
+    per_month = time_months(predictor.model, reference, months, params, predictor.threshold)
     results = {
         "machine": {
             "cpu_count": os.cpu_count(),

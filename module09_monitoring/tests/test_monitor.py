@@ -69,11 +69,19 @@ def test_monitor_month_counts_only_the_labels_that_arrived(
     assert entry["quality_report"].startswith("skipped")
 
 
+def test_monitor_month_refuses_to_write_reports_without_the_decision_threshold(
+    world: ReplayWorld, reference: Reference, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="needs threshold= to write reports"):
+        _run(world, reference, world.months[0], out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == [], "nothing half-written"
+
+
 def test_monitor_month_writes_reports_that_agree_with_the_summary(
     world: ReplayWorld, reference: Reference, tmp_path: Path
 ) -> None:
     params = FAST.model_copy(update={"html": True})
-    entry = _run(world, reference, world.months[0], params=params, out_dir=tmp_path)
+    entry = _run(world, reference, world.months[0], params=params, out_dir=tmp_path, threshold=0.2)
     folder = tmp_path / "2013-09"
     names = {"data_drift", "prediction_drift", "classification"}
     assert {p.name for p in folder.iterdir()} >= {
