@@ -3,7 +3,7 @@
 Why it matters: the monthly replay answers "how did the autumn go?". Day to day, someone
 gets a file (next week's schedule, a partner's extract, yesterday's traffic) and asks "is
 this still the world our model knows?". One command answers with the same monitors, the
-same thresholds and the same rules, against the champion's training data.
+same limits and the same rules, against the champion's training data.
 """
 
 from __future__ import annotations

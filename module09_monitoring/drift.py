@@ -1,9 +1,9 @@
 """Drift scores per feature, and limits learned from the training window's own seasons.
 
 Why it matters: in these flights, weather drifts every month (July is hot, December is
-cold) while the schedule barely moves. One fixed threshold either cries wolf every month on
+cold) while the schedule barely moves. One fixed limit either cries wolf every month on
 temperature or sleeps through a real change in the schedule. So each feature gets its own
-threshold, learned from how much that feature moved *between the training months*: a
+limit, learned from how much that feature moved *between the training months*: a
 feature is drifted only when it moves more than ``drift_margin`` times its largest
 month-to-month swing seen in training, and never below ``drift_floor``.
 

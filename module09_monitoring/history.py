@@ -3,7 +3,7 @@
 Why it matters: maintaining a deployed model is a string of decisions: alert or not,
 retrain or not, promote or not. ``reports/monitoring/summary.json`` records each one with
 its numbers. Reading it as a table, and replaying the *rules* (not the models) with other
-thresholds, lets a team argue about the rules with evidence before changing
+limits, lets a team argue about the rules with evidence before changing
 ``params.yaml`` (lesson 04).
 """
 

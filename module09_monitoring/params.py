@@ -21,7 +21,7 @@ def monitor_params() -> MonitorParams:
     """Return ``params.yaml``'s ``monitor`` section if the course has one, else the defaults.
 
     Why it matters: the rules are data. Reading them from the one parameters file makes a
-    change of threshold a reviewed, versioned change that DVC can re-run.
+    change of rule a reviewed, versioned change that DVC can re-run.
     """
     from labs_common.config import load_params
 

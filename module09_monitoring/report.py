@@ -1,7 +1,7 @@
 """Evidently reports of a month: data drift, prediction drift, classification quality.
 
 Why it matters: the JSON summary is for the retraining rule; people need to *see* a
-drift: the two histograms side by side, the test that failed and its threshold. Evidently
+drift: the two histograms side by side, the test that failed and its limit. Evidently
 draws them. Each report is saved twice, as HTML for people and as JSON for machines, and
 uses the same per-column limits as :mod:`module09_monitoring.drift`, so the HTML and
 the summary never disagree.

@@ -1,7 +1,7 @@
 """From a month's numbers to alerts, and from alerts to "retrain or not" (pure functions).
 
 Why it matters: a monitor that only draws charts leaves the decision to whoever looks.
-Writing the rules down (which check fired, by how much, against which threshold) makes
+Writing the rules down (which check fired, by how much, against which limit) makes
 the decision repeatable and reviewable, and lets the team say in ``params.yaml`` which
 alerts are worth a retraining (``retrain_on``) and which only call for a person.
 """
@@ -61,7 +61,7 @@ def decide(stats: dict, params: MonitorParams) -> dict:
     Args:
         stats: the month's numbers (``drift_share``, ``drifted_features``, ...; label fields
             are ``None`` when the labels are not known yet).
-        params: the thresholds and ``retrain_on``.
+        params: the limits and ``retrain_on``.
 
     Example:
         >>> s = {"drift_share": 0.0, "label_rate": 0.33, "reference_label_rate": 0.25,
