@@ -3,15 +3,19 @@ and (where an engine exists) the image built, run and asked for a prediction."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from labs_common import paths
 
@@ -64,6 +68,68 @@ def test_serving_requirements_are_all_pinned_by_the_lock() -> None:
     names = [re.split(r"[\[=<> ]", line)[0].lower() for line in lines if line and line[0] != "#"]
     unpinned = [n for n in names if n.replace("_", "-") not in pinned]
     assert not unpinned, f"not in requirements.lock (the image would float): {unpinned}"
+
+
+#: Import the service the way the image would: a package whose distribution the image does
+#: not install cannot be found (optional imports, like FastAPI's orjson, fall back as there).
+IMPORTS = """
+import json, sys
+from importlib import metadata
+allowed = set(json.loads(sys.argv[1]))
+owners = metadata.packages_distributions()
+
+class NotInTheImage:
+    def find_spec(self, name, path=None, target=None):
+        dists = owners.get(name.split(".")[0])
+        if dists and not {d.lower().replace("_", "-") for d in dists} & allowed:
+            raise ModuleNotFoundError(f"No module named {name!r} (not installed in the image)")
+        return None
+
+sys.meta_path.insert(0, NotInTheImage())
+import module08_deployment.service.app
+import module08_deployment.service.__main__
+"""
+
+
+def serve_requirements() -> list[Requirement]:
+    lines = (DOCKER / "requirements-serve.txt").read_text().splitlines()
+    return [Requirement(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def installed_closure(roots: list[Requirement]) -> set[str]:
+    """The distributions pip installs for ``roots``: each one, and what it requires in turn
+    (with the extras asked for), as this environment's metadata says."""
+    seen: set[str] = set()
+    todo = [(canonicalize_name(r.name), frozenset(r.extras)) for r in roots]
+    while todo:
+        name, extras = todo.pop()
+        if name in seen and not extras:
+            continue
+        seen.add(name)
+        for line in metadata.requires(name) or []:
+            need = Requirement(line)
+            wanted = any(need.marker is None or need.marker.evaluate({"extra": e})
+                         for e in extras | {""})  # fmt: skip
+            if wanted:
+                todo.append((canonicalize_name(need.name), frozenset(need.extras)))
+    return seen
+
+
+def test_the_service_imports_only_what_the_image_installs() -> None:
+    """The image installs docker/requirements-serve.txt, not the course's whole lock: a
+    package the service needs but the file lacks stops the container at start-up (typer
+    did, when a stage module the service imports gained a typer CLI). Checked without an
+    engine: the service is imported with every other distribution hidden."""
+    allowed = installed_closure(serve_requirements()) | {"mlops-flights-course"}  # COPY'd
+    done = subprocess.run([sys.executable, "-c", IMPORTS, json.dumps(sorted(allowed))],
+                          capture_output=True, text=True, cwd=paths.ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_installed_closure_follows_requirements_and_extras() -> None:
+    closure = installed_closure([Requirement("psycopg[binary]")])
+    assert {"psycopg", "psycopg-binary"} <= closure
+    assert "psycopg-binary" not in installed_closure([Requirement("psycopg")])
 
 
 def test_dockerignore_keeps_data_stores_and_venv_out() -> None:
