@@ -74,13 +74,20 @@ def monitoring_context(
 def month_flights(flights: pd.DataFrame, month: int) -> pd.DataFrame:
     """Return the flights of ``month`` (1-12), index reset.
 
+    A month with no flights is an error, not an empty frame: there is nothing to score or
+    judge, and the mistake (a month the files do not hold) should say so where it is made.
+
     Example:
         >>> month_flights(pd.DataFrame({"month": [9, 10, 9]}), 9).index.tolist()
         [0, 1]
     """
     if not 1 <= month <= 12:
         raise ValueError(f"month must be in 1..12, got {month}")
-    return flights.loc[flights["month"] == month].reset_index(drop=True)
+    rows = flights.loc[flights["month"] == month].reset_index(drop=True)
+    if rows.empty:
+        held = sorted(int(m) for m in flights["month"].unique())
+        raise ValueError(f"no flights of month {month}: these files hold months {held}")
+    return rows
 
 
 def production_flights(files: Sequence[Path] = PRODUCTION_FILES) -> pd.DataFrame:

@@ -24,6 +24,13 @@ def test_month_flights_rejects_a_month_that_does_not_exist(month: int) -> None:
         month_flights(pd.DataFrame({"month": [1]}), month)
 
 
+def test_month_flights_refuses_a_month_the_files_do_not_hold() -> None:
+    with pytest.raises(
+        ValueError, match=r"no flights of month 7: these files hold months \[9, 10\]"
+    ):
+        month_flights(pd.DataFrame({"month": [10, 9, 9]}), 7)
+
+
 def test_load_months_reads_every_file_and_keeps_the_order_asked(tmp_path: Path) -> None:
     early = pd.DataFrame({"month": [9, 10, 9], "day": [1, 2, 3]})
     late = pd.DataFrame({"month": [12, 11, 12], "day": [4, 5, 6]})
