@@ -5,8 +5,12 @@ How it works. Each module has an ``exercises`` package with three files:
 - ``starter.py``: the functions a student fills in (each raises ``NotImplementedError``
   with a ``# TODO`` until then). Notebooks tell the student which function to write.
 - ``solutions.py``: the reference answers, kept apart; the starter never imports them.
-- ``checks.py``: ``CHECKS``, a list of :class:`Exercise`. A check receives the student's
-  function and raises ``AssertionError`` with a helpful message when it is wrong.
+- ``checks.py``: ``CHECKS = Checks()``, then one check per exercise, registered where it
+  is written: ``@CHECKS.exercise`` above ``def check_late_rate(fn)`` declares the exercise
+  ``late_rate`` (the function's name without ``check_``), and the check's docstring is the
+  hint a student reads when it fails. A check receives the student's function and raises
+  ``AssertionError`` with a helpful message when it is wrong; ``CHECKS`` keeps the order of
+  definition, the order ``labs check`` prints.
 
 ``labs check 01`` runs module 01's checks against the starter and prints pass/fail with a
 hint. CI runs every module's checks against the solutions (all must pass), against the
@@ -21,7 +25,7 @@ seed; checks take their random cases from :func:`check_rng`, and a failure names
 Why some answers may not call the course's own code: many exercises rebuild, by hand, a
 function the module's package already has (``module09_monitoring.rules.decide`` and the
 ``should_retrain`` exercise, say). Calling it would pass every input and teach nothing, so
-an :class:`Exercise` lists those functions in ``forbidden`` and the check fails when the
+``@CHECKS.exercise(forbidden=(...))`` lists those functions and the check fails when the
 answer calls one of them, however it was imported. (Hiding the module at import time was
 the other way; it misses an import done before the check ran, and the check itself needs
 the module to compute the expected values.) The reference ``solutions.py`` is forbidden
@@ -40,7 +44,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import CodeType, FrameType
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 
@@ -62,6 +66,10 @@ SEED_ENV = "LABS_CHECK_SEED"
 _SEED: ContextVar[int] = ContextVar("labs_check_seed", default=0)
 
 
+#: A check: it runs the student's function and raises ``AssertionError`` when it is wrong.
+CheckFn = Callable[[Callable[..., object]], None]
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: the function the student writes, how to check it, and a hint.
@@ -72,9 +80,59 @@ class Exercise:
     """
 
     name: str
-    check: Callable[[Callable[..., object]], None]
+    check: CheckFn
     hint: str
     forbidden: tuple[str, ...] = ()
+
+
+class Checks(list[Exercise]):
+    """A module's exercises, in the order their checks are defined (``checks.py``'s ``CHECKS``).
+
+    Why it matters: the hint a student reads when a check fails is written where the check
+    is, as its docstring, not in a table at the end of the file that names every check a
+    second time. Register a check with ``@CHECKS.exercise`` (or
+    ``@CHECKS.exercise(forbidden=(...))``): ``check_late_rate`` checks the exercise
+    ``late_rate``, and its docstring, joined into one line, is the hint.
+    """
+
+    @overload
+    def exercise(self, check: CheckFn, /) -> CheckFn: ...
+
+    @overload
+    def exercise(
+        self, *, forbidden: tuple[str, ...] = (), name: str | None = None
+    ) -> Callable[[CheckFn], CheckFn]: ...
+
+    def exercise(
+        self,
+        check: CheckFn | None = None,
+        /,
+        *,
+        forbidden: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> CheckFn | Callable[[CheckFn], CheckFn]:
+        """Register ``check_<name>`` as the check of exercise ``<name>``, its docstring the hint.
+
+        ``name`` is needed only when the student's answer is not named like the check (a
+        class such as ``RunningLateShare``); ``forbidden`` is :attr:`Exercise.forbidden`.
+        """
+
+        def register(check: CheckFn) -> CheckFn:
+            exercise = name or check.__name__.removeprefix("check_")
+            if exercise == check.__name__:
+                raise ValueError(f"{check.__name__}: name a check check_<exercise>, or pass name=")
+            if any(ex.name == exercise for ex in self):
+                raise ValueError(f"exercise {exercise!r} is registered twice")
+            if not check.__doc__:
+                raise ValueError(
+                    f"{check.__name__} has no docstring: it is the hint a student reads "
+                    "(and python -OO strips docstrings: run the checks without it)"
+                )
+            hint = " ".join(check.__doc__.split())
+            self.append(Exercise(exercise, check, hint, tuple(forbidden)))
+            return check
+
+        return register if check is None else register(check)
 
 
 @dataclass(frozen=True)

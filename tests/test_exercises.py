@@ -40,6 +40,7 @@ from typer.testing import CliRunner
 from capstone.cli import app
 from labs_common import paths
 from labs_common.exercises import (
+    Checks,
     Exercise,
     load_checks,
     module_package,
@@ -216,6 +217,47 @@ def test_checks_fail_plausible_wrong_answers(number: int) -> None:
         f"module {number:02d} (seed {seed}): these wrong answers pass or crash instead of "
         "failing an assertion:\n" + "\n".join(left)
     )
+
+
+def test_checks_register_in_definition_order_with_the_docstring_as_the_hint() -> None:
+    checks = Checks()
+
+    @checks.exercise(forbidden=("module09_monitoring.rules.decide",))
+    def check_second(fn: Callable[..., object]) -> None:
+        """a hint written over
+        two lines"""
+
+    @checks.exercise(name="RunningTotal")
+    def check_running_total(cls: Callable[..., object]) -> None:
+        """one line"""
+
+    assert [(ex.name, ex.hint, ex.forbidden, ex.check) for ex in checks] == [
+        ("second", "a hint written over two lines", ("module09_monitoring.rules.decide",),
+         check_second),
+        ("RunningTotal", "one line", (), check_running_total),
+    ]  # fmt: skip
+
+
+def test_checks_refuse_a_check_without_hint_name_or_a_unique_name() -> None:
+    checks = Checks()
+
+    def check_silent(fn: Callable[..., object]) -> None:
+        pass
+
+    with pytest.raises(ValueError, match="no docstring"):
+        checks.exercise(check_silent)
+    with pytest.raises(ValueError, match="check_<exercise>"):
+
+        @checks.exercise
+        def late_rate(fn: Callable[..., object]) -> None:
+            """a hint"""
+
+    def check_late_rate(fn: Callable[..., object]) -> None:
+        """a hint"""
+
+    checks.exercise(check_late_rate)
+    with pytest.raises(ValueError, match="registered twice"):
+        checks.exercise(check_late_rate)
 
 
 def test_gate_catches_a_check_without_assertions() -> None:

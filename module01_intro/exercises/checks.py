@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 
 from labs_common.data import load_table
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 @lru_cache(maxsize=4)
@@ -44,7 +47,11 @@ def _random_delays(rng: np.random.Generator, n: int, missing: float) -> np.ndarr
     return delay
 
 
+@CHECKS.exercise
 def check_cancelled_share(fn: Callable[..., object]) -> None:
+    """a missing arr_delay marks a flight that never arrived; the mean of a boolean Series is a
+    share
+    """
     tiny = pd.DataFrame({"arr_delay": [1.0, np.nan, np.nan, 3.0], "dep_delay": [0.0] * 4})
     got = fn(tiny)
     assert np.isclose(got, 0.5), f"on arr_delay [1, NaN, NaN, 3] expected 0.5, got {got}"
@@ -83,7 +90,11 @@ def _route_frame(rng: np.random.Generator) -> tuple[pd.DataFrame, tuple[str, str
     return frame.sample(frac=1, random_state=rng).reset_index(drop=True), busiest
 
 
+@CHECKS.exercise
 def check_busiest_route(fn: Callable[..., object]) -> None:
+    """group by both columns and count rows (not arr_delay values: cancelled flights count too);
+    categories need observed=True; the codes must be plain str
+    """
     rng = check_rng()
     for _ in range(2):
         frame, expected = _route_frame(rng)
@@ -109,7 +120,11 @@ def _late_share(frame: pd.DataFrame, minutes: int) -> pd.Series:
     return pd.Series(delay[keep] > minutes).groupby(origin[keep]).mean()
 
 
+@CHECKS.exercise(forbidden=("module01_intro.eda.late_rate_by",))
 def check_late_share_by_origin(fn: Callable[..., object]) -> None:
+    """drop the flights without arr_delay before comparing; 'more than' is strict, so a flight
+    exactly late_minutes late is on time
+    """
     tiny = pd.DataFrame({"origin": ["EWR", "EWR", "JFK"], "arr_delay": [30.0, np.nan, 0.0]})
     got = pd.Series(fn(tiny))
     assert np.isclose(got.get("EWR", np.nan), 1.0), (
@@ -136,7 +151,11 @@ def check_late_share_by_origin(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module01_intro.eda.join_coverage",))
 def check_share_with_plane(fn: Callable[..., object]) -> None:
+    """Series.isin tests membership; think about what a missing tailnum gives, and divide by all
+    flights
+    """
     rng = check_rng()
     flights, planes = _sample(rng), _table("planes")
     planes = planes.sample(frac=rng.uniform(0.3, 0.9), random_state=rng)
@@ -151,7 +170,11 @@ def check_share_with_plane(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_failing_columns(fn: Callable[..., object]) -> None:
+    """module01_intro.contract.check_table returns a report; its errors (not its warnings) name the
+    columns; a column can break several rules
+    """
     rng = check_rng()
     weather = _table("weather").sample(2_000, random_state=rng).reset_index(drop=True)
     weather.loc[int(rng.integers(len(weather))), "wind_speed"] = 1_000.0  # a warning rule
@@ -176,7 +199,11 @@ def check_failing_columns(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module01_intro.privacy.keyed_code",))
 def check_pseudonymise(fn: Callable[..., object]) -> None:
+    """hmac.new takes the key and the value as bytes, with hashlib.sha256 as the digest; Series.map
+    can skip missing values for you
+    """
     from module01_intro.privacy import keyed_code
 
     rng = check_rng()
@@ -194,27 +221,3 @@ def check_pseudonymise(fn: Callable[..., object]) -> None:
     assert got.iloc[-1] == got.iloc[-2], "the same value must give the same code"
     other = pd.Series(fn(values, rng.bytes(32)))
     assert (other.dropna() != got.dropna()).all(), "another key must give other codes"
-
-
-CHECKS = [
-    Exercise("cancelled_share", check_cancelled_share,
-             "a missing arr_delay marks a flight that never arrived; the mean of a boolean "
-             "Series is a share"),
-    Exercise("busiest_route", check_busiest_route,
-             "group by both columns and count rows (not arr_delay values: cancelled flights "
-             "count too); categories need observed=True; the codes must be plain str"),
-    Exercise("late_share_by_origin", check_late_share_by_origin,
-             "drop the flights without arr_delay before comparing; 'more than' is strict, so "
-             "a flight exactly late_minutes late is on time",
-             forbidden=("module01_intro.eda.late_rate_by",)),
-    Exercise("share_with_plane", check_share_with_plane,
-             "Series.isin tests membership; think about what a missing tailnum gives, and "
-             "divide by all flights", forbidden=("module01_intro.eda.join_coverage",)),
-    Exercise("failing_columns", check_failing_columns,
-             "module01_intro.contract.check_table returns a report; its errors (not its "
-             "warnings) name the columns; a column can break several rules"),
-    Exercise("pseudonymise", check_pseudonymise,
-             "hmac.new takes the key and the value as bytes, with hashlib.sha256 as the digest; "
-             "Series.map can skip missing values for you",
-             forbidden=("module01_intro.privacy.keyed_code",)),
-]  # fmt: skip

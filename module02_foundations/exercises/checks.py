@@ -20,8 +20,11 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import log_loss
 
 from labs_common.data import load_table
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
 from module02_foundations import automata, decidability, linalg, optimize, probability
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 @lru_cache(maxsize=4)
@@ -38,7 +41,11 @@ def _sample(rng: np.random.Generator, low: int = 5_000, high: int = 30_000) -> p
     return _flights().sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.discrete.anti_join",))
 def check_tailnums_without_plane(fn: Callable[..., object]) -> None:
+    """Python sets subtract; a missing tailnum is not a tail number (mind what str() makes of it);
+    compare plain str on both sides
+    """
     tiny_f = pd.DataFrame({"tailnum": ["N1", "N2", None, "N2", "N9"]})
     got = fn(tiny_f, pd.DataFrame({"tailnum": ["N1", "N5"]}))
     assert got == {"N2", "N9"}, f"flights N1 N2 N2 N9 (+ a missing one), planes N1 N5: got {got}"
@@ -67,7 +74,16 @@ def _degrees(origin: np.ndarray, dest: np.ndarray) -> pd.Series:
     return pd.Series({k: len(v) for k, v in neighbours.items()}).sort_index()
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module02_foundations.discrete.compute_degrees",
+        "module02_foundations.discrete.build_route_graph",
+    )
+)
 def check_airport_degrees(fn: Callable[..., object]) -> None:
+    """a neighbour counts once however many flights fly the route, and in both directions: think of
+    distinct pairs, then of the reversed pairs
+    """
     tiny = pd.DataFrame({"origin": ["EWR", "JFK", "EWR", "EWR"],
                          "dest": ["ATL", "ATL", "ATL", "JFK"]})  # fmt: skip
     got = pd.Series(fn(tiny)).sort_index()
@@ -95,7 +111,11 @@ def check_airport_degrees(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("numpy.linalg.lstsq", "module02_foundations.linalg.solve_qr"))
 def check_least_squares_qr(fn: Callable[..., object]) -> None:
+    """np.linalg.qr gives Q and R; R is upper triangular, so scipy.linalg has a solver made for it;
+    never form X.T @ X
+    """
     rng = check_rng()
     X, y = linalg.make_design(_sample(rng, 2_000, 6_000))
     expected = np.linalg.lstsq(X, y, rcond=None)[0]
@@ -120,7 +140,11 @@ def check_least_squares_qr(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.linalg.pca_svd",))
 def check_explained_variance_ratio(fn: Callable[..., object]) -> None:
+    """PCA works on centred columns; np.linalg.svd can skip U and V; a variance is a squared
+    quantity
+    """
     rng = check_rng()
     X = linalg.weather_matrix(_table("weather").sample(3_000, random_state=rng))
     expected = PCA().fit(X).explained_variance_ratio_
@@ -136,7 +160,11 @@ def check_explained_variance_ratio(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.probability.conditional_rates",))
 def check_late_rate_given(fn: Callable[..., object]) -> None:
+    """leave out the flights without arr_delay, then keep the rows of that value; 'late' is strictly
+    more than late_minutes
+    """
     tiny = pd.DataFrame({"hour": [7, 7, 7, 9], "arr_delay": [30.0, np.nan, 0.0, 60.0]})
     got = fn(tiny, "hour", 7)
     assert np.isclose(got, 0.5), (
@@ -160,7 +188,16 @@ def check_late_rate_given(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module02_foundations.probability.bootstrap_ci",
+        "module02_foundations.probability.bootstrap_distribution",
+    )
+)
 def check_bootstrap_mean_ci(fn: Callable[..., object]) -> None:
+    """resample with replacement at the original size from a default_rng(seed); the interval is two
+    quantiles of the resampled means, not mean ± 2 standard errors
+    """
     rng = check_rng()
     x = probability.late_labels(_sample(rng, 400, 900)).to_numpy(float)
     seed = int(rng.integers(1_000))
@@ -205,7 +242,11 @@ def check_bootstrap_mean_ci(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.probability.permutation_test",))
 def check_permutation_p_value(fn: Callable[..., object]) -> None:
+    """two-sided: compare absolute gaps, and a shuffle that ties the observed gap counts as extreme;
+    the observed split is one of the possible shuffles, so the p-value can never be 0
+    """
     rng = check_rng()
     a = np.round(rng.normal(30, 20, 6))
     b = np.round(rng.normal(5, 10, 6)) * rng.choice([1, -1])
@@ -242,7 +283,11 @@ def check_permutation_p_value(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.complexity.hash_join",))
 def check_hash_join_count(fn: Callable[..., object]) -> None:
+    """a dict of counts built from one side; repeated keys multiply (2 x 2 = 4 pairs), so a set is
+    not enough
+    """
     left, right = ["a", "b", "b", "c", "d"], ["b", "b", "c", "e"]
     expected = len(pd.DataFrame({"k": left}).merge(pd.DataFrame({"k": right}), on="k"))
     got = fn(left, right)
@@ -264,7 +309,11 @@ def check_hash_join_count(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.complexity.fit_loglog_slope",))
 def check_loglog_slope(fn: Callable[..., object]) -> None:
+    """a power law is a straight line once both axes are logarithms; np.polyfit returns the highest
+    power first
+    """
     rng = check_rng()
     for _ in range(3):
         sizes = np.sort(rng.uniform(100, 10_000, int(rng.integers(4, 9))))
@@ -277,7 +326,11 @@ def check_loglog_slope(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.optimize.loss_and_gradient",))
 def check_logistic_gradient(fn: Callable[..., object]) -> None:
+    """differentiate the mean log loss: the sigmoid's derivative cancels nicely; mind the sign of (p
+    - y) and the 1/n
+    """
     rng = check_rng()
     X, y = optimize.make_classification_data(_sample(rng, 2_000, 4_000))
     X1 = optimize.add_intercept(optimize.standardize(X)[0])
@@ -296,51 +349,6 @@ def check_logistic_gradient(fn: Callable[..., object]) -> None:
     )
 
 
-CHECKS = [
-    Exercise("tailnums_without_plane", check_tailnums_without_plane,
-             "Python sets subtract; a missing tailnum is not a tail number (mind what str() "
-             "makes of it); compare plain str on both sides",
-             forbidden=("module02_foundations.discrete.anti_join",)),
-    Exercise("airport_degrees", check_airport_degrees,
-             "a neighbour counts once however many flights fly the route, and in both "
-             "directions: think of distinct pairs, then of the reversed pairs",
-             forbidden=("module02_foundations.discrete.compute_degrees",
-                        "module02_foundations.discrete.build_route_graph")),
-    Exercise("least_squares_qr", check_least_squares_qr,
-             "np.linalg.qr gives Q and R; R is upper triangular, so scipy.linalg has a solver "
-             "made for it; never form X.T @ X",
-             forbidden=("numpy.linalg.lstsq", "module02_foundations.linalg.solve_qr")),
-    Exercise("explained_variance_ratio", check_explained_variance_ratio,
-             "PCA works on centred columns; np.linalg.svd can skip U and V; a variance is a "
-             "squared quantity", forbidden=("module02_foundations.linalg.pca_svd",)),
-    Exercise("late_rate_given", check_late_rate_given,
-             "leave out the flights without arr_delay, then keep the rows of that value; "
-             "'late' is strictly more than late_minutes",
-             forbidden=("module02_foundations.probability.conditional_rates",)),
-    Exercise("bootstrap_mean_ci", check_bootstrap_mean_ci,
-             "resample with replacement at the original size from a default_rng(seed); the "
-             "interval is two quantiles of the resampled means, not mean ± 2 standard errors",
-             forbidden=("module02_foundations.probability.bootstrap_ci",
-                        "module02_foundations.probability.bootstrap_distribution")),
-    Exercise("permutation_p_value", check_permutation_p_value,
-             "two-sided: compare absolute gaps, and a shuffle that ties the observed gap counts "
-             "as extreme; the observed split is one of the possible shuffles, so the p-value "
-             "can never be 0",
-             forbidden=("module02_foundations.probability.permutation_test",)),
-    Exercise("hash_join_count", check_hash_join_count,
-             "a dict of counts built from one side; repeated keys multiply (2 x 2 = 4 pairs), "
-             "so a set is not enough", forbidden=("module02_foundations.complexity.hash_join",)),
-    Exercise("loglog_slope", check_loglog_slope,
-             "a power law is a straight line once both axes are logarithms; np.polyfit returns "
-             "the highest power first",
-             forbidden=("module02_foundations.complexity.fit_loglog_slope",)),
-    Exercise("logistic_gradient", check_logistic_gradient,
-             "differentiate the mean log loss: the sigmoid's derivative cancels nicely; mind "
-             "the sign of (p - y) and the 1/n",
-             forbidden=("module02_foundations.optimize.loss_and_gradient",)),
-]  # fmt: skip
-
-
 # Notebook 05 (theory of computation). Every input is drawn from check_rng(), so a function
 # that returns a fixed answer, or replays another run's, fails.
 
@@ -357,7 +365,11 @@ def _texts(rng: np.random.Generator, chars: list[str], longest: int, count: int)
     return ["".join(rng.choice(chars, int(rng.integers(0, longest + 1)))) for _ in range(count)]
 
 
+@CHECKS.exercise(forbidden=("module02_foundations.automata.DFA.accepts",))
 def check_dfa_accepts(fn: Callable[..., object]) -> None:
+    """keep one current state: each character moves it along that state's row, and a character the
+    row lacks rejects at once; at the end only the last state counts
+    """
     rng = check_rng()
     low = int(rng.integers(2, 6))
     high = low + int(rng.integers(0, 4))
@@ -393,7 +405,19 @@ def _most_present(start: np.ndarray, end: np.ndarray) -> int:
     return max(int(((start <= t) & (t < end)).sum()) for t in start)
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module02_foundations.gates._colour_intervals",
+        "module02_foundations.gates.solve_greedy",
+        "module02_foundations.gates.solve_milp",
+        "module02_foundations.gates.solve_exhaustive",
+    )
+)
 def check_gates_needed(fn: Callable[..., object]) -> None:
+    """turn each flight into an arrival event and a departure event; sweep them in time order,
+    departures first at equal times (a gate freed at t serves a flight at t), and keep the highest
+    count of flights present
+    """
     rng = check_rng()
     sizes = (1, int(rng.integers(2, 10)), int(rng.integers(20, 60)), int(rng.integers(200, 400)))
     for n in sizes:
@@ -416,7 +440,17 @@ def check_gates_needed(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module02_foundations.decidability.collatz_steps",
+        "module02_foundations.decidability.collatz_program",
+        "module02_foundations.decidability.halts_within",
+    )
+)
 def check_collatz_steps(fn: Callable[..., object]) -> None:
+    """count the steps as you take them and ask before each one whether the budget is spent; n = 1
+    needs no step at all, whatever the budget
+    """
     got = fn(1, 0)
     assert got == 0, (
         f"collatz_steps(1, 0): 1 needs no step, even with no budget: expected 0, got {got}"
@@ -432,25 +466,3 @@ def check_collatz_steps(fn: Callable[..., object]) -> None:
                 f"collatz_steps({n}, {budget}): {n} needs {expected} steps, so expected "
                 f"{want}, got {got}"
             )
-
-
-CHECKS += [
-    Exercise("dfa_accepts", check_dfa_accepts,
-             "keep one current state: each character moves it along that state's row, and a "
-             "character the row lacks rejects at once; at the end only the last state counts",
-             forbidden=("module02_foundations.automata.DFA.accepts",)),
-    Exercise("gates_needed", check_gates_needed,
-             "turn each flight into an arrival event and a departure event; sweep them in time "
-             "order, departures first at equal times (a gate freed at t serves a flight at t), "
-             "and keep the highest count of flights present",
-             forbidden=("module02_foundations.gates._colour_intervals",
-                        "module02_foundations.gates.solve_greedy",
-                        "module02_foundations.gates.solve_milp",
-                        "module02_foundations.gates.solve_exhaustive")),
-    Exercise("collatz_steps", check_collatz_steps,
-             "count the steps as you take them and ask before each one whether the budget is "
-             "spent; n = 1 needs no step at all, whatever the budget",
-             forbidden=("module02_foundations.decidability.collatz_steps",
-                        "module02_foundations.decidability.collatz_program",
-                        "module02_foundations.decidability.halts_within")),
-]  # fmt: skip

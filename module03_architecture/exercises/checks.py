@@ -22,8 +22,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from labs_common.data import load_table
-from labs_common.exercises import Exercise, check_rng, current_seed
+from labs_common.exercises import Checks, check_rng, current_seed
 from module03_architecture import maturity, ops, pipeline, scale
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 PIPELINE = [("ingest", "validate"), ("ingest", "features"), ("features", "split"),
             ("split", "train"), ("split", "evaluate"), ("train", "evaluate"),
@@ -67,7 +70,11 @@ def _as_series(got: object) -> pd.Series:
     return got.set_axis(got.index.astype(str))
 
 
+@CHECKS.exercise(forbidden=("module03_architecture.warehouse.late_share_sql",))
 def check_late_share_by_carrier_sql(fn: Callable[..., object]) -> None:
+    """filter the arrived flights in WHERE, one group per carrier, sorted; a share is the average of
+    a 1/0 CASE; bind late_minutes as a named parameter
+    """
     rng = check_rng()
     sample = _sample(rng)
     for late in (int(rng.integers(5, 30)), int(rng.integers(45, 90))):
@@ -93,7 +100,11 @@ def check_late_share_by_carrier_sql(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise
 def check_flights_from_origin(fn: Callable[..., object]) -> None:
+    """a ? placeholder and a tuple of values in con.execute; fetchone() gives a row, and the count
+    is its first item
+    """
     rng = check_rng()
     sample = _sample(rng)
     origins = sample["origin"].astype(str)
@@ -112,7 +123,11 @@ def check_flights_from_origin(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_weather_match_share(fn: Callable[..., object]) -> None:
+    """an inner join drops the unmatched flights from the denominator; which join keeps them, and
+    what is NULL for them afterwards?
+    """
     rng = check_rng()
     flights = _sample(rng)
     weather = _table("weather").sample(frac=rng.uniform(0.5, 0.95), random_state=rng)
@@ -127,7 +142,11 @@ def check_weather_match_share(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module03_architecture.scale.aggregate_chunked",))
 def check_late_share_by_origin_chunked(fn: Callable[..., object]) -> None:
+    """pyarrow.parquet.ParquetFile has iter_batches(batch_size, columns=...); keep counts per origin
+    across batches (a mean of means weights batches wrongly)
+    """
     folder = _scaled_folder(current_seed())
     flights = pd.read_parquet(folder, columns=["origin", "arr_delay"]).dropna()
     expected = flights["arr_delay"].gt(15).groupby(flights["origin"].astype(str)).mean()
@@ -142,7 +161,11 @@ def check_late_share_by_origin_chunked(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module03_architecture.scale.aggregate_duckdb",))
 def check_mean_delay_by_origin_duckdb(fn: Callable[..., object]) -> None:
+    """DuckDB's read_parquet accepts a glob over the folder; .df() turns the result into pandas;
+    every file counts
+    """
     folder = _scaled_folder(current_seed())
     flights = pd.read_parquet(folder, columns=["origin", "arr_delay"])
     expected = flights["arr_delay"].groupby(flights["origin"].astype(str)).mean()
@@ -154,7 +177,16 @@ def check_mean_delay_by_origin_duckdb(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module03_architecture.capacity.max_rows_in_memory",
+        "module03_architecture.capacity.fit_growth",
+    )
+)
 def check_rows_at_memory(fn: Callable[..., object]) -> None:
+    """fit a degree-1 polynomial to (rows, peak_mb) and solve the line for the memory in MB; a line
+    that does not rise never reaches it
+    """
     rows = [1e6, 2e6, 4e6, 8e6]
     peak = [300 + 90 * r / 1e6 + noise for r, noise in zip(rows, [2, -3, 1, 0], strict=True)]
     slope, fixed = np.polyfit(rows, peak, 1)
@@ -180,7 +212,11 @@ def check_rows_at_memory(fn: Callable[..., object]) -> None:
     assert flat == float("inf"), f"memory does not grow: expected inf, got {flat}"
 
 
+@CHECKS.exercise
 def check_model_version_id(fn: Callable[..., object]) -> None:
+    """serialise the three inputs canonically (json can sort keys) before hashing with hashlib;
+    every input must reach the hash
+    """
     rng = check_rng()
     code, data = rng.bytes(6).hex(), rng.bytes(6).hex()
     params = {"seed": int(rng.integers(100)), "model": str(rng.choice(["hgb", "logreg"])),
@@ -210,7 +246,11 @@ def check_model_version_id(fn: Callable[..., object]) -> None:
             )
 
 
+@CHECKS.exercise
 def check_missing_for_next_level(fn: Callable[..., object]) -> None:
+    """level 0 never counts; among the rest, find the lowest level that still has a practice not
+    found
+    """
     report = maturity.check_evidence()
     rng = check_rng()
     cases = [report.assign(found=True), report.assign(found=report["level"] != 2),
@@ -240,7 +280,11 @@ def _ci_case(rng: np.random.Generator, deps: list[str]) -> tuple[list[str], set[
     return [p for k in chosen for p in k], set().union(*(kinds[k] for k in chosen))
 
 
+@CHECKS.exercise
 def check_ci_jobs(fn: Callable[..., object]) -> None:
+    """a path is inside a dependency only at a '/' boundary (data/raw2 is not inside data/raw); the
+    two jobs are decided independently
+    """
     deps = ["data/raw", "module04_ml_fundamentals/features.py"]
     cases = {("README.md",): set(), ("module09_monitoring/drift.py",): {"test"},
              ("module04_ml_fundamentals/features.py",): {"test", "repro"},
@@ -279,7 +323,11 @@ def _downstream(edges: list[tuple[str, str]], changed: str) -> set[str]:
     return found
 
 
+@CHECKS.exercise
 def check_stages_to_rerun(fn: Callable[..., object]) -> None:
+    """walk the edges downstream from the changed stage, then order what you found so every upstream
+    comes first (graphlib, or pipeline.execution_layers)
+    """
     rng = check_rng()
     graphs = [(PIPELINE, c) for c in ("ingest", "split", "train", "monitor")]
     for _ in range(4):
@@ -295,7 +343,11 @@ def check_stages_to_rerun(fn: Callable[..., object]) -> None:
         assert not wrong, f"{wrong[0][0]} must run before {wrong[0][1]}, got the order {got}"
 
 
+@CHECKS.exercise(forbidden=("module03_architecture.pipeline.execution_layers",))
 def check_parallel_groups(fn: Callable[..., object]) -> None:
+    """graphlib.TopologicalSorter hands out every stage whose upstreams are done; prepare() first,
+    sort each layer
+    """
     rng = check_rng()
     graphs = [PIPELINE, [("a", "c"), ("b", "c"), ("c", "d"), ("a", "d")]]
     for edges in [*graphs, *(_random_dag(rng) for _ in range(4))]:
@@ -304,7 +356,11 @@ def check_parallel_groups(fn: Callable[..., object]) -> None:
         assert got == expected, f"edges {edges}: expected the layers {expected}, got {got}"
 
 
+@CHECKS.exercise
 def check_changed_keys(fn: Callable[..., object]) -> None:
+    """pd.util.hash_pandas_object gives one number per row; index them by the key and compare; keys
+    on one side only count too
+    """
     rng = check_rng()
     old = _sample(rng, low=1_000, high=3_000).reset_index(drop=True)
     old = old.reset_index(names="row_id").assign(row_id=lambda d: d["row_id"] * 7 + 3)
@@ -332,57 +388,15 @@ def check_changed_keys(fn: Callable[..., object]) -> None:
     assert list(fn(old, old.copy(), "row_id")) == [], "an unchanged copy has no changed keys"
 
 
-CHECKS = [
-    Exercise("late_share_by_carrier_sql", check_late_share_by_carrier_sql,
-             "filter the arrived flights in WHERE, one group per carrier, sorted; a share is "
-             "the average of a 1/0 CASE; bind late_minutes as a named parameter",
-             forbidden=("module03_architecture.warehouse.late_share_sql",)),
-    Exercise("flights_from_origin", check_flights_from_origin,
-             "a ? placeholder and a tuple of values in con.execute; fetchone() gives a row, "
-             "and the count is its first item"),
-    Exercise("weather_match_share", check_weather_match_share,
-             "an inner join drops the unmatched flights from the denominator; which join keeps "
-             "them, and what is NULL for them afterwards?"),
-    Exercise("late_share_by_origin_chunked", check_late_share_by_origin_chunked,
-             "pyarrow.parquet.ParquetFile has iter_batches(batch_size, columns=...); keep "
-             "counts per origin across batches (a mean of means weights batches wrongly)",
-             forbidden=("module03_architecture.scale.aggregate_chunked",)),
-    Exercise("mean_delay_by_origin_duckdb", check_mean_delay_by_origin_duckdb,
-             "DuckDB's read_parquet accepts a glob over the folder; .df() turns the result into "
-             "pandas; every file counts",
-             forbidden=("module03_architecture.scale.aggregate_duckdb",)),
-    Exercise("rows_at_memory", check_rows_at_memory,
-             "fit a degree-1 polynomial to (rows, peak_mb) and solve the line for the memory in "
-             "MB; a line that does not rise never reaches it",
-             forbidden=("module03_architecture.capacity.max_rows_in_memory",
-                        "module03_architecture.capacity.fit_growth")),
-    Exercise("model_version_id", check_model_version_id,
-             "serialise the three inputs canonically (json can sort keys) before hashing with "
-             "hashlib; every input must reach the hash"),
-    Exercise("missing_for_next_level", check_missing_for_next_level,
-             "level 0 never counts; among the rest, find the lowest level that still has a "
-             "practice not found"),
-    Exercise("ci_jobs", check_ci_jobs,
-             "a path is inside a dependency only at a '/' boundary (data/raw2 is not inside "
-             "data/raw); the two jobs are decided independently"),
-    Exercise("stages_to_rerun", check_stages_to_rerun,
-             "walk the edges downstream from the changed stage, then order what you found so "
-             "every upstream comes first (graphlib, or pipeline.execution_layers)"),
-    Exercise("parallel_groups", check_parallel_groups,
-             "graphlib.TopologicalSorter hands out every stage whose upstreams are done; "
-             "prepare() first, sort each layer",
-             forbidden=("module03_architecture.pipeline.execution_layers",)),
-    Exercise("changed_keys", check_changed_keys,
-             "pd.util.hash_pandas_object gives one number per row; index them by the key and "
-             "compare; keys on one side only count too"),
-]  # fmt: skip
-
-
 # Notebook 03 (DataOps, ModelOps, DevOps). Graphs and owners are drawn from check_rng(), so a
 # fixed answer, or one replayed from another run, fails.
 
 
+@CHECKS.exercise(forbidden=("module03_architecture.ops.handoffs",))
 def check_handoff_edges(fn: Callable[..., object]) -> None:
+    """look up the owner of both stages of each edge and keep the edges where they differ; tuples
+    sort by their first item, then their second
+    """
     same = {s: "DataOps" for s in ("a", "b", "c")}
     assert list(fn([("a", "b"), ("b", "c")], same)) == [], "one owner everywhere: no hand-over"
     rng = check_rng()
@@ -398,11 +412,3 @@ def check_handoff_edges(fn: Callable[..., object]) -> None:
         assert list(got) == expected, (
             f"{len(edges)} random edges, owners {owner}: expected {expected}, got {list(got)}"
         )
-
-
-CHECKS += [
-    Exercise("handoff_edges", check_handoff_edges,
-             "look up the owner of both stages of each edge and keep the edges where they "
-             "differ; tuples sort by their first item, then their second",
-             forbidden=("module03_architecture.ops.handoffs",)),
-]  # fmt: skip

@@ -17,8 +17,11 @@ from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import HalvingGridSearchCV, KFold
 
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
 from module04_ml_fundamentals import leakage, tuning
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 def _scores(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -32,7 +35,11 @@ def _scores(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return y, 1 / (1 + np.exp(-(signal - rng.uniform(0.5, 1.5)))), months
 
 
+@CHECKS.exercise
 def check_brier_skill_score(fn: Callable[..., object]) -> None:
+    """two Brier scores (mean squared gap between probability and label): yours and that of a
+    constant equal to the base rate; the skill compares them as a ratio
+    """
     y, proba, _ = _scores(check_rng())
     base = np.full(len(y), y.mean())
     expected = 1 - brier_score_loss(y, proba) / brier_score_loss(y, base)
@@ -42,7 +49,11 @@ def check_brier_skill_score(fn: Callable[..., object]) -> None:
     assert np.isclose(fn(y, y.astype(float)), 1.0), "perfect probabilities must score 1"
 
 
+@CHECKS.exercise
 def check_median_baseline_mae(fn: Callable[..., object]) -> None:
+    """the baseline is fitted on the training delays only; the error is measured on the validation
+    delays; a median, not a mean
+    """
     rng = check_rng()
     train = rng.exponential(rng.uniform(10, 30), int(rng.integers(200, 800))) - 15
     later = rng.uniform(5, 20)  # later months are later: the two medians differ
@@ -55,7 +66,9 @@ def check_median_baseline_mae(fn: Callable[..., object]) -> None:
     assert np.isclose(got, expected), f"on random delays expected {expected:.4f}, got {got}"
 
 
+@CHECKS.exercise(forbidden=("module04_ml_fundamentals.encoding.cyclical",))
 def check_cyclical_hour(fn: Callable[..., object]) -> None:
+    """map the hour to an angle on a full circle of 24 hours (radians); two columns, sin first"""
     rng = check_rng()
     hours = np.concatenate([[0.0, 6.0, 24.0], rng.uniform(0, 24, int(rng.integers(3, 10)))])
     got = np.asarray(fn(hours))
@@ -68,7 +81,16 @@ def check_cyclical_hour(fn: Callable[..., object]) -> None:
     assert np.allclose(got[0], got[2]), "hour 0 and hour 24 must be the same point"
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module04_ml_fundamentals.encoding.smoothed_target_mean",
+        "module04_ml_fundamentals.encoding.target_encode",
+    )
+)
 def check_smoothed_target_mean(fn: Callable[..., object]) -> None:
+    """per key: count of rows and of late rows among the fitting rows; the formula in the docstring;
+    a key never seen gets the prior, not 0 or NaN
+    """
     rng = check_rng()
     n = int(rng.integers(200, 600))
     keys = pd.Series(rng.choice(["N1", "N2", "N3", "N4"], n, p=[0.6, 0.3, 0.09, 0.01]))
@@ -87,7 +109,11 @@ def check_smoothed_target_mean(fn: Callable[..., object]) -> None:
     assert np.isclose(got[3], prior), "an unseen key must get the overall late share"
 
 
+@CHECKS.exercise(forbidden=("module04_ml_fundamentals.leakage.single_feature_auc",))
 def check_suspicious_features(fn: Callable[..., object]) -> None:
+    """skip non-numeric columns; roc_auc_score refuses NaN, so fill with the median; a column that
+    ranks backwards leaks as much
+    """
     rng = check_rng()
     n = 1000
     y = (rng.random(n) < 0.25).astype(int)
@@ -113,7 +139,11 @@ def check_suspicious_features(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module04_ml_fundamentals.tuning.monthly_folds",))
 def check_monthly_folds(fn: Callable[..., object]) -> None:
+    """the validation months are the last n_splits distinct months; a fold trains on strictly
+    earlier months only; check n_splits first
+    """
     rng = check_rng()
     distinct = np.sort(rng.choice(np.arange(1, 13), int(rng.integers(5, 10)), replace=False))
     months = rng.choice(distinct, 300)
@@ -138,7 +168,11 @@ def check_monthly_folds(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module04_ml_fundamentals.tuning.halving_schedule",))
 def check_halving_schedule(fn: Callable[..., object]) -> None:
+    """the number of rounds is limited both by the candidates and by the rows; resources never
+    exceed max_resources; candidates are rounded up
+    """
     rng = check_rng()
     X, y = rng.normal(size=(2000, 2)), rng.integers(0, 2, 2000)
     step = int(rng.integers(2, 4))
@@ -163,7 +197,11 @@ def check_halving_schedule(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module04_ml_fundamentals.selection.worst_month",))
 def check_worst_month_auc(fn: Callable[..., object]) -> None:
+    """one roc_auc_score per distinct month, on that month's rows only; return the month as an
+    int
+    """
     y, proba, months = _scores(check_rng())
     aucs = {m: roc_auc_score(y[months == m], proba[months == m]) for m in np.unique(months)}
     month = min(aucs, key=aucs.get)
@@ -173,7 +211,9 @@ def check_worst_month_auc(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_calibration_gap(fn: Callable[..., object]) -> None:
+    """compare the average prediction with the observed rate; keep the sign"""
     rng = check_rng()
     y, proba, _ = _scores(rng)
     expected = float(proba.mean() - y.mean())
@@ -184,38 +224,3 @@ def check_calibration_gap(fn: Callable[..., object]) -> None:
         "keep the sign: mean probability minus observed rate, negative when the model expects "
         "fewer delays than happen"
     )
-
-
-CHECKS = [
-    Exercise("brier_skill_score", check_brier_skill_score,
-             "two Brier scores (mean squared gap between probability and label): yours and "
-             "that of a constant equal to the base rate; the skill compares them as a ratio"),
-    Exercise("median_baseline_mae", check_median_baseline_mae,
-             "the baseline is fitted on the training delays only; the error is measured on "
-             "the validation delays; a median, not a mean"),
-    Exercise("cyclical_hour", check_cyclical_hour,
-             "map the hour to an angle on a full circle of 24 hours (radians); two columns, "
-             "sin first", forbidden=("module04_ml_fundamentals.encoding.cyclical",)),
-    Exercise("smoothed_target_mean", check_smoothed_target_mean,
-             "per key: count of rows and of late rows among the fitting rows; the formula in "
-             "the docstring; a key never seen gets the prior, not 0 or NaN",
-             forbidden=("module04_ml_fundamentals.encoding.smoothed_target_mean",
-                        "module04_ml_fundamentals.encoding.target_encode")),
-    Exercise("suspicious_features", check_suspicious_features,
-             "skip non-numeric columns; roc_auc_score refuses NaN, so fill with the median; a "
-             "column that ranks backwards leaks as much",
-             forbidden=("module04_ml_fundamentals.leakage.single_feature_auc",)),
-    Exercise("monthly_folds", check_monthly_folds,
-             "the validation months are the last n_splits distinct months; a fold trains on "
-             "strictly earlier months only; check n_splits first",
-             forbidden=("module04_ml_fundamentals.tuning.monthly_folds",)),
-    Exercise("halving_schedule", check_halving_schedule,
-             "the number of rounds is limited both by the candidates and by the rows; resources "
-             "never exceed max_resources; candidates are rounded up",
-             forbidden=("module04_ml_fundamentals.tuning.halving_schedule",)),
-    Exercise("worst_month_auc", check_worst_month_auc,
-             "one roc_auc_score per distinct month, on that month's rows only; return the "
-             "month as an int", forbidden=("module04_ml_fundamentals.selection.worst_month",)),
-    Exercise("calibration_gap", check_calibration_gap,
-             "compare the average prediction with the observed rate; keep the sign"),
-]  # fmt: skip

@@ -14,9 +14,12 @@ import numpy as np
 import pandas as pd
 
 from labs_common.config import CostParams
-from labs_common.exercises import Exercise, check_rng, current_seed
+from labs_common.exercises import Checks, check_rng, current_seed
 from module05_business import cost, slices, threshold
 from module05_business.synthetic import make_scores
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 @lru_cache(maxsize=2)
@@ -32,7 +35,13 @@ def _test() -> pd.DataFrame:
     return df[df["split"] == "test"].reset_index(drop=True)
 
 
+@CHECKS.exercise(
+    forbidden=("module05_business.cost.cost_at_threshold", "module05_business.cost.count_outcomes")
+)
 def check_cost_per_flight(fn: Callable[..., object]) -> None:
+    """two kinds of mistakes, each with its own price; boolean arrays combine with & and ~; the
+    result is per flight
+    """
     got = fn(np.array([1, 0]), np.array([False, True]), 4.0, 1.0)
     assert np.isclose(got, 2.5), (
         f"y=[1, 0], flagged=[False, True], costs 4 and 1: expected 2.5, got {got}"
@@ -55,7 +64,11 @@ def check_cost_per_flight(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise
 def check_recall_at_flag_budget(fn: Callable[..., object]) -> None:
+    """np.argsort sorts ascending; the budget fixes how many flights you flag; recall divides by
+    every late flight, flagged or not
+    """
     y, proba = np.array([1, 0, 1, 1]), np.array([0.9, 0.8, 0.1, 0.2])
     got = fn(y, proba, 0.5)
     assert not np.isclose(got, 0.5), (
@@ -75,7 +88,11 @@ def check_recall_at_flag_budget(fn: Callable[..., object]) -> None:
         assert np.isclose(got, expected), f"budget {budget:.3f}: expected {expected:.4f}, got {got}"
 
 
+@CHECKS.exercise(forbidden=("module05_business.threshold.theoretic_threshold",))
 def check_theoretic_threshold(fn: Callable[..., object]) -> None:
+    """write the expected cost of each decision as a function of p and solve the equation for p; a
+    costlier missed delay must lower the threshold
+    """
     rng = check_rng()
     for missed, false in ((4.0, 1.0), (1.0, 1.0), *rng.uniform(0.5, 10, (3, 2)).tolist()):
         expected = threshold.theoretic_threshold(CostParams(missed_delay=missed, false_alert=false))
@@ -90,7 +107,11 @@ def check_theoretic_threshold(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise(forbidden=("module05_business.threshold.adjust_to_prior",))
 def check_correct_for_prior(fn: Callable[..., object]) -> None:
+    """work in odds, p / (1 - p): the correction multiplies them; mind which prior is on top;
+    convert back at the end
+    """
     p = np.array([0.05, 0.2, 0.5, 0.9])
     got = np.asarray(fn(p, 0.3, 0.3), dtype=float)
     assert np.allclose(got, p), "with the same prior before and after, nothing should change"
@@ -113,7 +134,11 @@ def check_correct_for_prior(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_net_yearly_value(fn: Callable[..., object]) -> None:
+    """follow the units: a share of cost units per flight, times flights, times dollars per unit,
+    then subtract the dollars it costs to run
+    """
     got = fn(0.1, 0.75, 100_000, 50.0, 0.0)
     assert np.isclose(got, 375_000.0), (
         f"saving 10% of 0.75 units per flight on 100,000 flights at $50 a unit: expected "
@@ -134,7 +159,13 @@ def check_net_yearly_value(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(
+    forbidden=("module05_business.slices.rates_by_group", "module05_business.slices.max_slice_gap")
+)
 def check_recall_gap(fn: Callable[..., object]) -> None:
+    """a recall per group, only for groups with at least one late flight (else it is 0/0), then the
+    spread between the best and the worst
+    """
     y = np.array([1, 1, 0, 1, 1, 0, 0])
     flagged = np.array([True, True, True, True, False, False, True])
     groups = np.array(["a", "a", "a", "b", "b", "b", "c"])
@@ -156,31 +187,3 @@ def check_recall_gap(fn: Callable[..., object]) -> None:
         f"random groups (d without late flights): recalls {np.round(recalls, 3).tolist()}, "
         f"expected {max(recalls) - min(recalls):.4f}, got {got}"
     )
-
-
-CHECKS = [
-    Exercise("cost_per_flight", check_cost_per_flight,
-             "two kinds of mistakes, each with its own price; boolean arrays combine with & "
-             "and ~; the result is per flight",
-             forbidden=("module05_business.cost.cost_at_threshold",
-                        "module05_business.cost.count_outcomes")),
-    Exercise("recall_at_flag_budget", check_recall_at_flag_budget,
-             "np.argsort sorts ascending; the budget fixes how many flights you flag; recall "
-             "divides by every late flight, flagged or not"),
-    Exercise("theoretic_threshold", check_theoretic_threshold,
-             "write the expected cost of each decision as a function of p and solve the "
-             "equation for p; a costlier missed delay must lower the threshold",
-             forbidden=("module05_business.threshold.theoretic_threshold",)),
-    Exercise("correct_for_prior", check_correct_for_prior,
-             "work in odds, p / (1 - p): the correction multiplies them; mind which prior is "
-             "on top; convert back at the end",
-             forbidden=("module05_business.threshold.adjust_to_prior",)),
-    Exercise("net_yearly_value", check_net_yearly_value,
-             "follow the units: a share of cost units per flight, times flights, times dollars "
-             "per unit, then subtract the dollars it costs to run"),
-    Exercise("recall_gap", check_recall_gap,
-             "a recall per group, only for groups with at least one late flight (else it is "
-             "0/0), then the spread between the best and the worst",
-             forbidden=("module05_business.slices.rates_by_group",
-                        "module05_business.slices.max_slice_gap")),
-]  # fmt: skip

@@ -19,9 +19,12 @@ import pandas as pd
 
 from labs_common import paths
 from labs_common.data import load_table
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
 from module03_architecture.pipeline import stage_graph
 from module06_lifecycle import raci, stream, structure
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +32,18 @@ def _flights() -> pd.DataFrame:
     return load_table("flights")
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module01_intro.eda.late_rate_by",
+        "module06_lifecycle.paradigms.late_share_vectorised",
+        "module06_lifecycle.paradigms.late_share_loop",
+    )
+)
 def check_late_share_by_hour(fn: Callable[..., object]) -> None:
+    """select rows without changing the frame you were given; the scheduled hour is an integer
+    division of sched_dep_time; cancelled flights are left out; late is strictly more than
+    late_minutes
+    """
     tiny = pd.DataFrame(
         {
             "origin": ["JFK", "JFK", "JFK", "EWR"],
@@ -65,7 +79,11 @@ def check_late_share_by_hour(fn: Callable[..., object]) -> None:
     pd.testing.assert_frame_equal(flights, sample, obj="flights after your call")
 
 
+@CHECKS.exercise(name="RunningLateShare")
 def check_running_late_share(cls: Callable[..., object]) -> None:
+    """counts that live on self (set in __init__, not on the class); NaN is not an arrival; add
+    counts across batches and divide only when asked
+    """
     first = cls(late_minutes=15).update([30.0, np.nan]).update([0.0])
     assert (first.arrived, first.late) == (2, 1), (
         f"after [30, NaN] then [0]: expected arrived=2, late=1, got {first.arrived}, {first.late}"
@@ -98,7 +116,11 @@ def check_running_late_share(cls: Callable[..., object]) -> None:
     assert b.arrived == 0, "a new instance saw another's flights: keep counts on self"
 
 
+@CHECKS.exercise
 def check_compose(fn: Callable[..., object]) -> None:
+    """return a new function (a closure) that feeds each step's output to the next, first step
+    first; functools.reduce also works
+    """
     rng = check_rng()
     a, b, c, x = (int(v) for v in rng.integers(2, 9, 4))
     steps = [lambda v: v + a, lambda v: v * b, lambda v: v - c, lambda v: v * v]
@@ -115,7 +137,11 @@ def check_compose(fn: Callable[..., object]) -> None:
     pd.testing.assert_frame_equal(pipeline(flights), expected)
 
 
+@CHECKS.exercise
 def check_layer_violations(fn: Callable[..., object]) -> None:
+    """the module number is in the package name; importing a module with the same or a higher number
+    breaks the rule, but a module may import itself; each pair once
+    """
     planted = pd.DataFrame(
         {
             "importer": ["module02_b", "module03_c", "module03_c", "module05_e", "module05_e"],
@@ -142,7 +168,11 @@ def check_layer_violations(fn: Callable[..., object]) -> None:
     assert list(fn(edges)) == [], "this repository keeps the rule: expected no violation"
 
 
+@CHECKS.exercise
 def check_missing_parts(fn: Callable[..., object]) -> None:
+    """pathlib tells a file from a folder (exists() does not); keep the order of the docstring and
+    the trailing slash of folders
+    """
     root = Path(tempfile.mkdtemp(prefix="labs06_"))
     try:
         (root / "notebooks").mkdir()
@@ -183,7 +213,11 @@ def check_missing_parts(fn: Callable[..., object]) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@CHECKS.exercise(forbidden=("module06_lifecycle.stream.simulate_stream",))
 def check_micro_batch_sizes(fn: Callable[..., object]) -> None:
+    """a batch opens at its first waiting request; it closes when full or at its deadline, and a
+    request exactly at the deadline still joins (searchsorted can help)
+    """
     tiny = np.array([0.0, 0.5, 1.0, 1.1, 4.0])
     got = list(fn(tiny, 3, 1.0))
     assert got == [3, 1, 1], (
@@ -210,7 +244,11 @@ def check_micro_batch_sizes(fn: Callable[..., object]) -> None:
         )
 
 
+@CHECKS.exercise
 def check_smallest_batch_for(fn: Callable[..., object]) -> None:
+    """solve the inequality for n by algebra, round up to a whole batch, and find the case where no
+    batch size can ever keep up
+    """
     rng = check_rng()
     for _ in range(20):
         rate, overhead, per_row = rng.uniform(1, 500), rng.uniform(0.01, 0.2), 1e-4
@@ -245,7 +283,11 @@ def _random_raci(rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame(extra, index=frame.columns).T])
 
 
+@CHECKS.exercise
 def check_accountable_for(fn: Callable[..., object]) -> None:
+    """a cell may hold several letters ('AR'); exactly one role may hold A, so count before you
+    answer; an unknown activity is an error too
+    """
     rng = check_rng()
     frame = _random_raci(rng)
     for activity in frame.index:
@@ -276,7 +318,11 @@ def _breaks_rules(row: pd.Series) -> bool:
     return sum("A" in c for c in row) != 1 or sum("R" in c for c in row) < 1
 
 
+@CHECKS.exercise(forbidden=("module06_lifecycle.raci.raci_problems",))
 def check_activities_breaking_rules(fn: Callable[..., object]) -> None:
+    """two rules per row (one A exactly, at least one R), letters inside cells; keep the table's
+    order
+    """
     frame = _capstone()
     assert list(fn(frame)) == [], "the capstone's RACI keeps the rules: expected []"
     broken = frame.copy()
@@ -303,7 +349,11 @@ def check_activities_breaking_rules(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module06_lifecycle.raci.handoffs",))
 def check_handoff_pairs(fn: Callable[..., object]) -> None:
+    """look both ends of each edge up in owners (skip unknown stages); a hand-off needs two
+    different roles; distinct and sorted
+    """
     edges = stage_graph(paths.ROOT / "dvc.yaml")
     owners = raci.stage_owners(raci.CAPSTONE)
     table = raci.handoffs(edges, owners)
@@ -322,43 +372,3 @@ def check_handoff_pairs(fn: Callable[..., object]) -> None:
             f"owners {owners} (and a stage 'x' nobody owns): expected {expected}, got {got}; "
             "skip edges whose stages are not in owners"
         )
-
-
-CHECKS = [
-    Exercise("late_share_by_hour", check_late_share_by_hour,
-             "select rows without changing the frame you were given; the scheduled hour is an "
-             "integer division of sched_dep_time; cancelled flights are left out; late is "
-             "strictly more than late_minutes",
-             forbidden=("module01_intro.eda.late_rate_by",
-                        "module06_lifecycle.paradigms.late_share_vectorised",
-                        "module06_lifecycle.paradigms.late_share_loop")),
-    Exercise("RunningLateShare", check_running_late_share,
-             "counts that live on self (set in __init__, not on the class); NaN is not an "
-             "arrival; add counts across batches and divide only when asked"),
-    Exercise("compose", check_compose,
-             "return a new function (a closure) that feeds each step's output to the next, "
-             "first step first; functools.reduce also works"),
-    Exercise("layer_violations", check_layer_violations,
-             "the module number is in the package name; importing a module with the same or "
-             "a higher number breaks the rule, but a module may import itself; each pair once"),
-    Exercise("missing_parts", check_missing_parts,
-             "pathlib tells a file from a folder (exists() does not); keep the order of the "
-             "docstring and the trailing slash of folders"),
-    Exercise("micro_batch_sizes", check_micro_batch_sizes,
-             "a batch opens at its first waiting request; it closes when full or at its "
-             "deadline, and a request exactly at the deadline still joins (searchsorted can "
-             "help)", forbidden=("module06_lifecycle.stream.simulate_stream",)),
-    Exercise("smallest_batch_for", check_smallest_batch_for,
-             "solve the inequality for n by algebra, round up to a whole batch, and find "
-             "the case where no batch size can ever keep up"),
-    Exercise("accountable_for", check_accountable_for,
-             "a cell may hold several letters ('AR'); exactly one role may hold A, so count "
-             "before you answer; an unknown activity is an error too"),
-    Exercise("activities_breaking_rules", check_activities_breaking_rules,
-             "two rules per row (one A exactly, at least one R), letters inside cells; keep "
-             "the table's order", forbidden=("module06_lifecycle.raci.raci_problems",)),
-    Exercise("handoff_pairs", check_handoff_pairs,
-             "look both ends of each edge up in owners (skip unknown stages); a hand-off needs "
-             "two different roles; distinct and sorted",
-             forbidden=("module06_lifecycle.raci.handoffs",)),
-]  # fmt: skip

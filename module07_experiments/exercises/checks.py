@@ -18,14 +18,21 @@ import yaml
 
 from labs_common import paths
 from labs_common.config import load_params
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 def _frame(n: int = 200) -> pd.DataFrame:
     return pd.DataFrame({"flight": np.arange(n), "distance": np.arange(n) * 10})
 
 
+@CHECKS.exercise
 def check_seeded_sample(fn: Callable[..., object]) -> None:
+    """DataFrame.sample has a parameter that takes a seed and leaves NumPy's global generator
+    alone
+    """
     rng = check_rng()
     df = _frame(int(rng.integers(100, 300))).sample(frac=1, random_state=rng)
     n, seed = int(rng.integers(len(df) // 3, len(df) // 2)), int(rng.integers(1_000_000))
@@ -44,7 +51,11 @@ def check_seeded_sample(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_drifted_packages(fn: Callable[..., object]) -> None:
+    """compare the first two parts of each version as a pair (1.9 vs 1.10 is not a string
+    comparison); a recorded package missing here counts; sort the names
+    """
     recorded = {"scikit-learn": "1.9.1", "numpy": "2.4.6", "pandas": "2.3.3", "skops": "0.16.0",
                 "scipy": "1.9.0"}  # fmt: skip
     installed = {"scikit-learn": "1.9.2", "numpy": "2.5.0", "pandas": "2.3.3", "scipy": "1.10.0",
@@ -77,7 +88,11 @@ def check_drifted_packages(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_run_fingerprint(fn: Callable[..., object]) -> None:
+    """serialise the three inputs in one canonical text (json can sort keys) and hash it with
+    hashlib; return the full hex digest
+    """
     rng = check_rng()
     seed, months = int(rng.integers(100)), sorted(rng.choice(12, 2, replace=False) + 1)
     months = [int(m) for m in months]
@@ -120,7 +135,11 @@ def _runs() -> pd.DataFrame:
     )
 
 
+@CHECKS.exercise
 def check_best_run(fn: Callable[..., object]) -> None:
+    """filter finished runs with a value first, then pick by the metric's direction; the result is
+    the run_id, not the row label; nothing left is an error
+    """
     runs = _runs()
     got = fn(runs, "valid_roc_auc")
     assert got == "c", (
@@ -155,7 +174,11 @@ def check_best_run(fn: Callable[..., object]) -> None:
     raise AssertionError("with no finished run, raise ValueError")
 
 
+@CHECKS.exercise
 def check_params_diff(fn: Callable[..., object]) -> None:
+    """flatten nested dictionaries into dotted keys (recursion), then walk the union of both key
+    sets; dict.get gives None for a missing side
+    """
     current = yaml.safe_load(paths.PARAMS_PATH.read_text())
     assert fn(current, copy.deepcopy(current)) == {}, "params.yaml against itself differs nowhere"
     new = copy.deepcopy(current)
@@ -201,7 +224,11 @@ def _schedule(months: list[int]) -> pd.DataFrame:
                          "late": pd.Series([0, 1, 0], dtype="int8")})  # fmt: skip
 
 
+@CHECKS.exercise
 def check_schedule_schema(fn: Callable[..., object]) -> None:
+    """pandera checks per column (isin, in_range, a custom check for the minutes); strict mode
+    refuses extra columns; the label's dtype matters
+    """
     months = load_params().split.test_months
     schema = fn(months)
     schema.validate(_schedule(months))
@@ -250,7 +277,11 @@ MUTANTS = {
 }
 
 
+@CHECKS.exercise
 def check_dep_hour_test(fn: Callable[..., object]) -> None:
+    """one case catches few bugs: think of the minutes, times before 01:00, times after 12:00, and
+    compare floats with a tolerance
+    """
     try:
         fn(_right)
     except AssertionError as exc:
@@ -265,7 +296,11 @@ def check_dep_hour_test(fn: Callable[..., object]) -> None:
     assert not survivors, f"your test passes these buggy versions: {survivors}"
 
 
+@CHECKS.exercise
 def check_model_uri(fn: Callable[..., object]) -> None:
+    """exactly one of version and alias: test that first; MLflow writes a version after '/' and an
+    alias after '@'
+    """
     rng = check_rng()
     name = f"{load_params().register.model_name}-{rng.integers(100)}"
     version, alias = int(rng.integers(1, 50)), str(rng.choice(["champion", "challenger", "prod"]))
@@ -281,7 +316,11 @@ def check_model_uri(fn: Callable[..., object]) -> None:
         raise AssertionError(f"model_uri({name!r}, **{kwargs}) must raise ValueError")
 
 
+@CHECKS.exercise
 def check_bump_model_version(fn: Callable[..., object]) -> None:
+    """work on the three numbers as ints; after bumping one, the parts to its right start again at
+    0; refuse other changes
+    """
     cases = {("1.4.2", "schema"): "2.0.0", ("1.4.2", "retrain"): "1.5.0",
              ("1.4.2", "metadata"): "1.4.3", ("0.9.9", "retrain"): "0.10.0"}  # fmt: skip
     for (current, change), expected in cases.items():
@@ -304,34 +343,3 @@ def check_bump_model_version(fn: Callable[..., object]) -> None:
     except ValueError:
         return
     raise AssertionError("an unknown change must raise ValueError")
-
-
-CHECKS = [
-    Exercise("seeded_sample", check_seeded_sample,
-             "DataFrame.sample has a parameter that takes a seed and leaves NumPy's global "
-             "generator alone"),
-    Exercise("drifted_packages", check_drifted_packages,
-             "compare the first two parts of each version as a pair (1.9 vs 1.10 is not a "
-             "string comparison); a recorded package missing here counts; sort the names"),
-    Exercise("run_fingerprint", check_run_fingerprint,
-             "serialise the three inputs in one canonical text (json can sort keys) and hash "
-             "it with hashlib; return the full hex digest"),
-    Exercise("best_run", check_best_run,
-             "filter finished runs with a value first, then pick by the metric's direction; "
-             "the result is the run_id, not the row label; nothing left is an error"),
-    Exercise("params_diff", check_params_diff,
-             "flatten nested dictionaries into dotted keys (recursion), then walk the union "
-             "of both key sets; dict.get gives None for a missing side"),
-    Exercise("schedule_schema", check_schedule_schema,
-             "pandera checks per column (isin, in_range, a custom check for the minutes); "
-             "strict mode refuses extra columns; the label's dtype matters"),
-    Exercise("dep_hour_test", check_dep_hour_test,
-             "one case catches few bugs: think of the minutes, times before 01:00, times "
-             "after 12:00, and compare floats with a tolerance"),
-    Exercise("model_uri", check_model_uri,
-             "exactly one of version and alias: test that first; MLflow writes a version "
-             "after '/' and an alias after '@'"),
-    Exercise("bump_model_version", check_bump_model_version,
-             "work on the three numbers as ints; after bumping one, the parts to its right "
-             "start again at 0; refuse other changes"),
-]  # fmt: skip

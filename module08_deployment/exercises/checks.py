@@ -24,7 +24,10 @@ from pydantic import ValidationError
 
 from labs_common import paths
 from labs_common.config import RegisterParams
-from labs_common.exercises import Exercise, builtin_calls, check_rng
+from labs_common.exercises import Checks, builtin_calls, check_rng
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 
 def _keys(rng: np.random.Generator) -> list[str]:
@@ -44,7 +47,16 @@ def _in_another_process(fn: Callable[..., object], keys: list[str], share: float
     return json.loads(out.stdout)
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module08_deployment.patterns.hash_bucket",
+        "module08_deployment.patterns.route_to_challenger",
+    )
+)
 def check_canary_route(fn: Callable[..., object]) -> None:
+    """hashlib.sha256 gives a hex digest; read part of it as an integer and scale it into [0, 1);
+    Python's hash() changes from one process to the next
+    """
     rng = check_rng()
     keys = _keys(rng)
     low, high = float(rng.uniform(0.03, 0.1)), float(rng.uniform(0.2, 0.4))
@@ -71,7 +83,11 @@ def check_canary_route(fn: Callable[..., object]) -> None:
         raise AssertionError(f"share {bad} must raise ValueError")
 
 
+@CHECKS.exercise(forbidden=("module08_deployment.patterns.rollback_reasons",))
 def check_should_rollback(fn: Callable[..., object]) -> None:
+    """three independent reasons, any one is enough; 'more than' is strict, and too few flights is a
+    reason on its own
+    """
     from module08_deployment.patterns import RollbackRule, rollback_reasons
 
     rng = check_rng()
@@ -103,7 +119,11 @@ def _gates_pass(metrics: dict, gates: RegisterParams, champion: float | None) ->
     return floor_and_gap and (champion is None or auc >= champion - gates.tolerance)
 
 
+@CHECKS.exercise(forbidden=("module08_deployment.register.apply_gates",))
 def check_promotion_alias(fn: Callable[..., object]) -> None:
+    """at least and at most include the bound; the tolerance gate exists only when there is a
+    champion
+    """
     rng = check_rng()
     gates = RegisterParams(model_name="m", min_roc_auc=float(rng.uniform(0.68, 0.72)),
                            max_slice_gap=float(rng.uniform(0.1, 0.2)), min_slice_rows=500,
@@ -132,7 +152,11 @@ def _deployment_with(container: dict) -> dict:
     return doc
 
 
+@CHECKS.exercise
 def check_readiness_probe(fn: Callable[..., object]) -> None:
+    """read the service's health router: one route says the process is alive, the other that the
+    model is loaded; field names as in deploy/k8s/deployment.yaml
+    """
     from module08_deployment.manifests import container, load_manifests, schema_errors
 
     # The manifest's probes are tested against the service's routes (test_manifests.py).
@@ -155,7 +179,11 @@ def check_readiness_probe(fn: Callable[..., object]) -> None:
     assert probe.get("failureThreshold", 3) >= 2, "one slow answer must not pull the pod"
 
 
+@CHECKS.exercise
 def check_harden_container(fn: Callable[..., object]) -> None:
+    """copy before you change (copy.deepcopy); the user id is in docker/Dockerfile; capabilities are
+    dropped by name, and ALL is a name
+    """
     from module08_deployment.manifests import container, image_facts, load_manifests, schema_errors
 
     given = copy.deepcopy(container(load_manifests()["Deployment"]))
@@ -179,7 +207,16 @@ def check_harden_container(fn: Callable[..., object]) -> None:
     assert rest == before, "keep the container's other fields as they were"
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module08_deployment.manifests.looks_secret",
+        "module08_deployment.manifests.ecs_problems",
+    )
+)
 def check_plain_secrets(fn: Callable[..., object]) -> None:
+    """every container, only its environment list (secrets are fine); compare names
+    case-insensitively; sort
+    """
     from module08_deployment.manifests import ECS_TASK
 
     task = json.loads(ECS_TASK.read_text())
@@ -238,7 +275,11 @@ def _random_flight(rng: np.random.Generator) -> dict:
     }  # fmt: skip
 
 
+@CHECKS.exercise(forbidden=("module08_deployment.security.one_change",))
 def check_invalid_flights(fn: Callable[..., object]) -> None:
+    """copy EXAMPLE_FLIGHT and change one field per case; read the Flight model for what each field
+    refuses (range, allowed values, type, pattern)
+    """
     from module08_deployment.service import schemas
     from module08_deployment.service.schemas import EXAMPLE_FLIGHT, Flight
 
@@ -281,7 +322,11 @@ class _NoEquals(str):
         return not self.__eq__(other)
 
 
+@CHECKS.exercise
 def check_api_key_ok(fn: Callable[..., object]) -> None:
+    """handle the cases without a configured key and without a sent key first; the secrets module
+    has a comparison whose time does not depend on the content
+    """
     cases = {(None, None): True, ("x", None): True, ("x", ""): True, (None, "k3y"): False,
              ("k3y", "k3y"): True, ("k3Y", "k3y"): False, ("", "k3y"): False,
              ("k3y-and-more", "k3y"): False}  # fmt: skip
@@ -302,36 +347,3 @@ def check_api_key_ok(fn: Callable[..., object]) -> None:
             "compare with secrets.compare_digest: == stops at the first wrong character, so the "
             "time of a refusal tells how many leading characters were right"
         )
-
-
-CHECKS = [
-    Exercise("canary_route", check_canary_route,
-             "hashlib.sha256 gives a hex digest; read part of it as an integer and scale it "
-             "into [0, 1); Python's hash() changes from one process to the next",
-             forbidden=("module08_deployment.patterns.hash_bucket",
-                        "module08_deployment.patterns.route_to_challenger")),
-    Exercise("should_rollback", check_should_rollback,
-             "three independent reasons, any one is enough; 'more than' is strict, and too "
-             "few flights is a reason on its own",
-             forbidden=("module08_deployment.patterns.rollback_reasons",)),
-    Exercise("promotion_alias", check_promotion_alias,
-             "at least and at most include the bound; the tolerance gate exists only when "
-             "there is a champion", forbidden=("module08_deployment.register.apply_gates",)),
-    Exercise("readiness_probe", check_readiness_probe,
-             "read the service's health router: one route says the process is alive, the "
-             "other that the model is loaded; field names as in deploy/k8s/deployment.yaml"),
-    Exercise("harden_container", check_harden_container,
-             "copy before you change (copy.deepcopy); the user id is in docker/Dockerfile; "
-             "capabilities are dropped by name, and ALL is a name"),
-    Exercise("plain_secrets", check_plain_secrets,
-             "every container, only its environment list (secrets are fine); compare names "
-             "case-insensitively; sort", forbidden=("module08_deployment.manifests.looks_secret",
-                                                     "module08_deployment.manifests.ecs_problems")),
-    Exercise("invalid_flights", check_invalid_flights,
-             "copy EXAMPLE_FLIGHT and change one field per case; read the Flight model for "
-             "what each field refuses (range, allowed values, type, pattern)",
-             forbidden=("module08_deployment.security.one_change",)),
-    Exercise("api_key_ok", check_api_key_ok,
-             "handle the cases without a configured key and without a sent key first; the "
-             "secrets module has a comparison whose time does not depend on the content"),
-]  # fmt: skip

@@ -19,11 +19,14 @@ from scipy import stats
 from scipy.spatial import distance
 
 from labs_common import paths
-from labs_common.exercises import Exercise, check_rng
+from labs_common.exercises import Checks, check_rng
 from module09_monitoring.params import MonitorParams
 from module09_monitoring.quality import calibration_stats
 from module09_monitoring.rules import decide
 from module09_monitoring.stats import binned_shares
+
+#: This module's exercises, registered by @CHECKS.exercise in the order below.
+CHECKS = Checks()
 
 LATENCY_BOUNDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 SHA = "3d3c42e5aac5ba805825da76410c181273ba90b1"
@@ -41,7 +44,17 @@ def psi(reference: pd.Series, current: pd.Series) -> float:
     return float(((c - r) * np.log(c / r)).sum())
 
 
+@CHECKS.exercise(
+    forbidden=(
+        "module09_monitoring.drift.psi",
+        "module09_monitoring.stats.binned_shares",
+        "module09_monitoring.stats.evidently_score",
+    )
+)
 def check_psi_numeric(fn: Callable[..., object]) -> None:
+    """np.histogram_bin_edges can compute Sturges' edges over both samples together; shares, not
+    counts; an empty bin would make log blow up, so replace it first
+    """
     rng = check_rng()
     cases = [(0.0, 1.0), *zip(rng.uniform(-12, 12, 3), rng.uniform(0.5, 1.5, 3), strict=True)]
     for shift, scale in cases:
@@ -58,7 +71,11 @@ def check_psi_numeric(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("scipy.spatial.distance.jensenshannon",))
 def check_js_distance(fn: Callable[..., object]) -> None:
+    """normalise both vectors first; KL to the mixture skips entries where the share is 0; natural
+    logs; a distance is the square root of the divergence
+    """
     rng = check_rng()
     for _ in range(5):
         p, q = rng.integers(0, 50, 8).astype(float), rng.integers(0, 50, 8).astype(float)
@@ -75,7 +92,11 @@ def check_js_distance(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise(forbidden=("module09_monitoring.quality.calibration_stats",))
 def check_calibration_alert(fn: Callable[..., object]) -> None:
+    """two means and their difference, in that order; a model can be off in either direction, so the
+    alert looks at the size of the gap
+    """
     rng = check_rng()
     scores = rng.beta(2, 6, int(rng.integers(2_000, 5_000)))
     cases = [(0.13, 0.05), (0.33, 0.05), *zip(rng.uniform(0.05, 0.45, 4), rng.uniform(0.02, 0.2, 4),
@@ -102,7 +123,11 @@ def check_calibration_alert(fn: Callable[..., object]) -> None:
     )
 
 
+@CHECKS.exercise
 def check_false_alarm_upper_bound(fn: Callable[..., object]) -> None:
+    """Clopper-Pearson's bounds are quantiles of a Beta distribution (scipy.stats.beta); a two-sided
+    interval leaves half of 1 - confidence above; handle alarms == runs
+    """
     rng = check_rng()
     randoms = [(int(rng.integers(0, r)), int(r), float(rng.choice([0.8, 0.9, 0.95, 0.99])))
                for r in rng.integers(5, 200, 4)]  # fmt: skip
@@ -129,7 +154,11 @@ def _buckets(seed: int) -> tuple[dict[float, float], np.ndarray]:
     return {b: float((seconds <= b).sum()) for b in bounds}, seconds
 
 
+@CHECKS.exercise(forbidden=("module09_monitoring.slo.histogram_quantile",))
 def check_share_below(fn: Callable[..., object]) -> None:
+    """sort the finite bounds; the curve starts at (0, 0); np.interp does the linear part; the +Inf
+    bucket holds the total
+    """
     rng = check_rng()
     buckets, seconds = _buckets(int(rng.integers(1e6)))
     for bound in rng.choice(LATENCY_BOUNDS, 3, replace=False):
@@ -153,7 +182,11 @@ def check_share_below(fn: Callable[..., object]) -> None:
     raise AssertionError("beyond the largest finite bound nothing is known: raise ValueError")
 
 
+@CHECKS.exercise
 def check_error_budget(fn: Callable[..., object]) -> None:
+    """the budget is the failures the SLO allows over the window; 'consumed' is a share of that
+    budget; an SLO of 0 or 1 leaves nothing to divide by
+    """
     rng = check_rng()
     randoms = [(float(rng.choice([0.9, 0.95, 0.99, 0.995, 0.999])), int(rng.integers(1e3, 1e7)),
                 None) for _ in range(3)]  # fmt: skip
@@ -237,7 +270,11 @@ def _random_params(rng: np.random.Generator) -> MonitorParams:
     )  # fmt: skip
 
 
+@CHECKS.exercise(forbidden=("module09_monitoring.rules.decide",))
 def check_should_retrain(fn: Callable[..., object]) -> None:
+    """the README's rules table, threshold by threshold (mind >= vs >); label rules only when the
+    month has labels; then compare with retrain_on
+    """
     variants = [MonitorParams(), MonitorParams(retrain_on=["quality"]),
                 MonitorParams(retrain_on=["feature_drift", "missing_values"]),
                 MonitorParams(retrain_on=["prediction_drift", "label_shift"], max_label_shift=0.1),
@@ -278,7 +315,11 @@ def _random_workflow(rng: np.random.Generator) -> tuple[dict, list[str]]:
     return {"on": "push", "jobs": jobs}, sorted(unpinned)
 
 
+@CHECKS.exercise(forbidden=("module09_monitoring.workflows.action_pins",))
 def check_unpinned_actions(fn: Callable[..., object]) -> None:
+    """collect uses from steps and from jobs themselves; local paths and docker digests are pinned;
+    a commit SHA is exactly 40 hex digits, a tag or a short SHA is not
+    """
     for path in sorted((paths.ROOT / ".github" / "workflows").glob("*.yml")):
         got = fn(yaml.safe_load(path.read_text()))
         assert got == [], f"{path.name} pins every action by SHA, got {got}"
@@ -301,38 +342,3 @@ def check_unpinned_actions(fn: Callable[..., object]) -> None:
         assert got == expected, (
             f"random workflow {workflow['jobs']}: expected {expected}, got {got}"
         )
-
-
-CHECKS = [
-    Exercise("psi_numeric", check_psi_numeric,
-             "np.histogram_bin_edges can compute Sturges' edges over both samples together; "
-             "shares, not counts; an empty bin would make log blow up, so replace it first",
-             forbidden=("module09_monitoring.drift.psi", "module09_monitoring.stats.binned_shares",
-                        "module09_monitoring.stats.evidently_score")),
-    Exercise("js_distance", check_js_distance,
-             "normalise both vectors first; KL to the mixture skips entries where the share "
-             "is 0; natural logs; a distance is the square root of the divergence",
-             forbidden=("scipy.spatial.distance.jensenshannon",)),
-    Exercise("calibration_alert", check_calibration_alert,
-             "two means and their difference, in that order; a model can be off in either "
-             "direction, so the alert looks at the size of the gap",
-             forbidden=("module09_monitoring.quality.calibration_stats",)),
-    Exercise("false_alarm_upper_bound", check_false_alarm_upper_bound,
-             "Clopper-Pearson's bounds are quantiles of a Beta distribution (scipy.stats.beta); "
-             "a two-sided interval leaves half of 1 - confidence above; handle alarms == runs"),
-    Exercise("share_below", check_share_below,
-             "sort the finite bounds; the curve starts at (0, 0); np.interp does the linear "
-             "part; the +Inf bucket holds the total",
-             forbidden=("module09_monitoring.slo.histogram_quantile",)),
-    Exercise("error_budget", check_error_budget,
-             "the budget is the failures the SLO allows over the window; 'consumed' is a share "
-             "of that budget; an SLO of 0 or 1 leaves nothing to divide by"),
-    Exercise("should_retrain", check_should_retrain,
-             "the README's rules table, threshold by threshold (mind >= vs >); label rules "
-             "only when the month has labels; then compare with retrain_on",
-             forbidden=("module09_monitoring.rules.decide",)),
-    Exercise("unpinned_actions", check_unpinned_actions,
-             "collect uses from steps and from jobs themselves; local paths and docker digests "
-             "are pinned; a commit SHA is exactly 40 hex digits, a tag or a short SHA is not",
-             forbidden=("module09_monitoring.workflows.action_pins",)),
-]  # fmt: skip
