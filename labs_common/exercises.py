@@ -47,8 +47,10 @@ from types import CodeType, FrameType
 from typing import Literal, overload
 
 import numpy as np
+import pandas as pd
 
 from labs_common import paths
+from labs_common.data import load_table
 
 Target = Literal["starter", "solutions"]
 Status = Literal["pass", "todo", "fail", "error"]
@@ -176,6 +178,17 @@ def check_rng(stream: int = 0) -> np.random.Generator:
     return np.random.default_rng([_SEED.get(), stream])
 
 
+@functools.lru_cache(maxsize=4)
+def course_table(name: str) -> pd.DataFrame:
+    """A raw course table (``labs_common.data.TABLES``), read once and shared by every check.
+
+    Why it matters: checks sample the real tables on every run, and reading the flights
+    each time would make ``labs check`` slow. Shared means never changed in place: sample
+    it or copy it before changing anything.
+    """
+    return load_table(name)
+
+
 def module_package(number: int) -> str:
     """Return the package name of module ``number``, e.g. 1 -> ``module01_intro``."""
     return paths.module_dir(number).name
@@ -297,24 +310,39 @@ def _guarded(fn: Callable[..., object], forbidden: dict[CodeType | str, str]) ->
 
 
 @contextlib.contextmanager
-def _watch_calls(forbidden: dict[CodeType | str, str]) -> Iterator[list[str]]:
-    """Record which of the ``forbidden`` functions (or files) run inside the block."""
-    called: list[str] = []
+def _profiled(on_event: Callable[[FrameType, str, object], None]) -> Iterator[None]:
+    """Call ``on_event(frame, event, arg)`` for every call and return inside the block.
+
+    A profiler set around this one (a coverage tool, an outer check) keeps receiving every
+    event, and is put back afterwards.
+    """
     previous = sys.getprofile()
 
     def profile(frame: FrameType, event: str, arg: object) -> None:
-        code = frame.f_code
-        name = event == "call" and (forbidden.get(code) or forbidden.get(code.co_filename))
-        if name and name not in called:
-            called.append(name)
-        if previous is not None:  # a watcher around this one keeps watching
+        on_event(frame, event, arg)
+        if previous is not None:
             previous(frame, event, arg)
 
     sys.setprofile(profile)
     try:
-        yield called
+        yield
     finally:
         sys.setprofile(previous)
+
+
+@contextlib.contextmanager
+def _watch_calls(forbidden: dict[CodeType | str, str]) -> Iterator[list[str]]:
+    """Record which of the ``forbidden`` functions (or files) run inside the block."""
+    called: list[str] = []
+
+    def on_event(frame: FrameType, event: str, arg: object) -> None:
+        code = frame.f_code
+        name = event == "call" and (forbidden.get(code) or forbidden.get(code.co_filename))
+        if name and name not in called:
+            called.append(name)
+
+    with _profiled(on_event):
+        yield called
 
 
 @contextlib.contextmanager
@@ -325,19 +353,13 @@ def builtin_calls() -> Iterator[set[object]]:
     running the answer, where a search of its source text is fooled by a comment.
     """
     seen: set[object] = set()
-    previous = sys.getprofile()
 
-    def profile(frame: FrameType, event: str, arg: object) -> None:
+    def on_event(frame: FrameType, event: str, arg: object) -> None:
         if event == "c_call":
             seen.add(arg)
-        if previous is not None:
-            previous(frame, event, arg)
 
-    sys.setprofile(profile)
-    try:
+    with _profiled(on_event):
         yield seen
-    finally:
-        sys.setprofile(previous)
 
 
 def modules_with_exercises() -> list[int]:

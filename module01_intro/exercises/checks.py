@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from labs_common.data import load_table
-from labs_common.exercises import Checks, check_rng
+from labs_common.exercises import Checks, check_rng, course_table
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
 CHECKS = Checks()
-
-
-@lru_cache(maxsize=4)
-def _table(name: str) -> pd.DataFrame:
-    return load_table(name)
-
-
-def _flights() -> pd.DataFrame:
-    return _table("flights").copy()
 
 
 ROUTES = ["ATL", "BOS", "LAX", "ORD", "SFO", "MIA", "DEN", "DCA", "CLT", "MCO", "IAH", "SEA"]
@@ -37,7 +26,8 @@ BREAKABLE = {"month": 13, "day": 32, "hour": 24, "minute": 60, "flight": 0, "dis
 
 def _sample(rng: np.random.Generator, low: int = 5_000, high: int = 30_000) -> pd.DataFrame:
     """A random sample of the real flights, of a random size."""
-    return _flights().sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
+    flights = course_table("flights")
+    return flights.sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
 
 
 def _random_delays(rng: np.random.Generator, n: int, missing: float) -> np.ndarray:
@@ -157,7 +147,7 @@ def check_share_with_plane(fn: Callable[..., object]) -> None:
     flights
     """
     rng = check_rng()
-    flights, planes = _sample(rng), _table("planes")
+    flights, planes = _sample(rng), course_table("planes")
     planes = planes.sample(frac=rng.uniform(0.3, 0.9), random_state=rng)
     flights["tailnum"] = flights["tailnum"].mask(rng.random(len(flights)) < 0.05)
     known = set(planes["tailnum"].dropna().astype(str))
@@ -176,14 +166,14 @@ def check_failing_columns(fn: Callable[..., object]) -> None:
     columns; a column can break several rules
     """
     rng = check_rng()
-    weather = _table("weather").sample(2_000, random_state=rng).reset_index(drop=True)
+    weather = course_table("weather").sample(2_000, random_state=rng).reset_index(drop=True)
     weather.loc[int(rng.integers(len(weather))), "wind_speed"] = 1_000.0  # a warning rule
     got = fn(weather, "weather")
     assert list(got) == [], (
         f"a wind speed of 1000 only breaks a warning rule: expected [], got {got}"
     )
     for first in (True, False, False):
-        bad = _flights().sample(400, random_state=rng).reset_index(drop=True)
+        bad = course_table("flights").sample(400, random_state=rng).reset_index(drop=True)
         broken = sorted(rng.choice(list(BREAKABLE)[:-1], int(rng.integers(1, 5)), replace=False))
         broken = sorted([*broken, "sched_dep_time"]) if first else broken
         for column in broken:
@@ -207,7 +197,7 @@ def check_pseudonymise(fn: Callable[..., object]) -> None:
     from module01_intro.privacy import keyed_code
 
     rng = check_rng()
-    tails = load_table("flights")["tailnum"].dropna().astype(str).unique()
+    tails = course_table("flights")["tailnum"].dropna().astype(str).unique()
     values = pd.Series([*rng.choice(tails, 200).tolist(), None, "N14228", "N14228"])
     key = rng.bytes(32)
     got = pd.Series(fn(values, key))

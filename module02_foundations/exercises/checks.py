@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -19,26 +18,17 @@ from scipy.special import expit
 from sklearn.decomposition import PCA
 from sklearn.metrics import log_loss
 
-from labs_common.data import load_table
-from labs_common.exercises import Checks, check_rng
+from labs_common.exercises import Checks, check_rng, course_table
 from module02_foundations import automata, decidability, linalg, optimize, probability
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
 CHECKS = Checks()
 
 
-@lru_cache(maxsize=4)
-def _table(name: str) -> pd.DataFrame:
-    return load_table(name)
-
-
-def _flights() -> pd.DataFrame:
-    return _table("flights").copy()
-
-
 def _sample(rng: np.random.Generator, low: int = 5_000, high: int = 30_000) -> pd.DataFrame:
     """A random sample of the real flights, of a random size."""
-    return _flights().sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
+    flights = course_table("flights")
+    return flights.sample(int(rng.integers(low, high)), random_state=rng).reset_index(drop=True)
 
 
 @CHECKS.exercise(forbidden=("module02_foundations.discrete.anti_join",))
@@ -51,7 +41,7 @@ def check_tailnums_without_plane(fn: Callable[..., object]) -> None:
     assert got == {"N2", "N9"}, f"flights N1 N2 N2 N9 (+ a missing one), planes N1 N5: got {got}"
     rng = check_rng()
     flights = _sample(rng)
-    planes = _table("planes").sample(frac=rng.uniform(0.3, 0.9), random_state=rng)
+    planes = course_table("planes").sample(frac=rng.uniform(0.3, 0.9), random_state=rng)
     flown = flights["tailnum"].dropna().astype(str).unique()
     expected = set(np.setdiff1d(flown, planes["tailnum"].astype(str).to_numpy()).tolist())
     got = fn(flights, planes)
@@ -146,7 +136,7 @@ def check_explained_variance_ratio(fn: Callable[..., object]) -> None:
     quantity
     """
     rng = check_rng()
-    X = linalg.weather_matrix(_table("weather").sample(3_000, random_state=rng))
+    X = linalg.weather_matrix(course_table("weather").sample(3_000, random_state=rng))
     expected = PCA().fit(X).explained_variance_ratio_
     got = np.asarray(fn(X))
     assert got.shape == expected.shape, f"expected {len(expected)} ratios, got shape {got.shape}"
@@ -300,7 +290,7 @@ def check_hash_join_count(fn: Callable[..., object]) -> None:
     right = rng.choice(keys, int(rng.integers(20, 200))).tolist()
     flights = _sample(rng, 5_000, 20_000)
     cases = [(left, right), (flights["tailnum"].dropna().astype(str).tolist(),
-                             _table("planes")["tailnum"].astype(str).tolist())]  # fmt: skip
+                             course_table("planes")["tailnum"].astype(str).tolist())]  # fmt: skip
     for lk, rk in cases:
         expected = len(pd.DataFrame({"k": lk}).merge(pd.DataFrame({"k": rk}), on="k"))
         got = fn(lk, rk)

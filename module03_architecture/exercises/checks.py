@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from labs_common.data import load_table
-from labs_common.exercises import Checks, check_rng, current_seed
+from labs_common.exercises import Checks, check_rng, course_table, current_seed
 from module03_architecture import maturity, ops, pipeline, scale
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
@@ -34,15 +33,10 @@ PIPELINE = [("ingest", "validate"), ("ingest", "features"), ("features", "split"
             ("register", "monitor")]  # fmt: skip
 
 
-@lru_cache(maxsize=4)
-def _table(name: str) -> pd.DataFrame:
-    return load_table(name)
-
-
 def _sample(rng: np.random.Generator, name: str = "flights", low: int = 5_000,
             high: int = 30_000) -> pd.DataFrame:  # fmt: skip
     """A random sample of a real table, of a random size."""
-    return _table(name).sample(int(rng.integers(low, high)), random_state=rng)
+    return course_table(name).sample(int(rng.integers(low, high)), random_state=rng)
 
 
 def _con(flights: pd.DataFrame, weather: pd.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
@@ -130,7 +124,7 @@ def check_weather_match_share(fn: Callable[..., object]) -> None:
     """
     rng = check_rng()
     flights = _sample(rng)
-    weather = _table("weather").sample(frac=rng.uniform(0.5, 0.95), random_state=rng)
+    weather = course_table("weather").sample(frac=rng.uniform(0.5, 0.95), random_state=rng)
     keys = flights[["origin", "time_hour"]].astype({"origin": str})
     found = keys.merge(weather[["origin", "time_hour"]].astype({"origin": str}).drop_duplicates(),
                        how="left", indicator=True)["_merge"].eq("both")  # fmt: skip

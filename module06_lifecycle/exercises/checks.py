@@ -11,25 +11,18 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from labs_common import paths
-from labs_common.data import load_table
-from labs_common.exercises import Checks, check_rng
+from labs_common.exercises import Checks, check_rng, course_table
 from module03_architecture.pipeline import stage_graph
 from module06_lifecycle import raci, stream, structure
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
 CHECKS = Checks()
-
-
-@lru_cache(maxsize=1)
-def _flights() -> pd.DataFrame:
-    return load_table("flights")
 
 
 @CHECKS.exercise(
@@ -57,7 +50,7 @@ def check_late_share_by_hour(fn: Callable[..., object]) -> None:
         f"JFK at 9h: one late, one cancelled (left out) -> 1.0; at 14h: 0.0; got {got.to_dict()}"
     )
     rng = check_rng()
-    sample = _flights().sample(int(rng.integers(10_000, 40_000)), random_state=rng)
+    sample = course_table("flights").sample(int(rng.integers(10_000, 40_000)), random_state=rng)
     sample = sample.reset_index(drop=True)
     origins = [None, *rng.permutation(["EWR", "JFK", "LGA"])[:2].tolist()]
     for origin, minutes in zip(origins, rng.permutation([0, 15, 30, 60])[:3], strict=True):
@@ -90,7 +83,8 @@ def check_running_late_share(cls: Callable[..., object]) -> None:
     )
     rng = check_rng()
     month = int(rng.integers(1, 13))
-    delays = _flights().loc[_flights()["month"] == month, "arr_delay"].to_numpy()
+    flights = course_table("flights")
+    delays = flights.loc[flights["month"] == month, "arr_delay"].to_numpy()
     delays = rng.choice(delays, int(rng.integers(3_000, 20_000)))
     arrived = delays[~np.isnan(delays)]
     for minutes in rng.choice([0, 15, 30, 60], 2, replace=False):
@@ -131,7 +125,7 @@ def check_compose(fn: Callable[..., object]) -> None:
             want = step(want)
         assert fn(*order)(x) == want, f"{k} random steps on {x}: apply the steps left to right"
     assert fn()(42) == 42, "compose() with no steps must return its input unchanged"
-    flights = _flights().head(500)
+    flights = course_table("flights").head(500)
     pipeline = fn(lambda d: d.dropna(subset=["arr_delay"]), lambda d: d.assign(h=d["hour"]))
     expected = flights.dropna(subset=["arr_delay"]).assign(h=flights["hour"])
     pd.testing.assert_frame_equal(pipeline(flights), expected)
