@@ -44,13 +44,6 @@ def test_readme_shows_the_two_commands() -> None:
     assert "make demo" in text and "make test" in text
 
 
-@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
-def test_make_commands_in_docs_exist(page: Path) -> None:
-    used = set(re.findall(r"`make ([a-z][a-z-]*)", page.read_text()))
-    unknown = sorted(used - make_targets())
-    assert not unknown, f"{page.name} mentions make targets the Makefile lacks: {unknown}"
-
-
 def test_readme_lock_command_matches_makefile() -> None:
     recipe = re.search(r"^lock:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M)
     assert recipe, "the Makefile has no lock target"
@@ -66,11 +59,19 @@ def labs_commands() -> set[str]:
     return set(get_command(app).commands)  # type: ignore[attr-defined]
 
 
+#: The commands a page may show in backticks: how to spot one, and what really exists.
+COMMANDS = {
+    "make": (r"`make ([a-z][a-z-]*)", make_targets, "make targets the Makefile lacks"),
+    "labs": (r"`(?:\.venv/bin/)?labs ([a-z]+)", labs_commands, "labs commands the CLI lacks"),
+}
+
+
+@pytest.mark.parametrize("tool", COMMANDS)
 @pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
-def test_labs_commands_in_docs_exist(page: Path) -> None:
-    used = set(re.findall(r"`(?:\.venv/bin/)?labs ([a-z]+)", page.read_text()))
-    unknown = sorted(used - labs_commands())
-    assert not unknown, f"{page.name} mentions labs commands the CLI lacks: {unknown}"
+def test_commands_in_docs_exist(page: Path, tool: str) -> None:
+    pattern, existing, missing = COMMANDS[tool]
+    unknown = sorted(set(re.findall(pattern, page.read_text())) - existing())
+    assert not unknown, f"{page.name} mentions {missing}: {unknown}"
 
 
 def test_student_guide_counts_notebooks_and_exercises() -> None:

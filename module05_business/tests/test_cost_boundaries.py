@@ -77,12 +77,6 @@ def test_adjust_to_prior_follows_the_direction_of_the_shift(source: float, targe
     np.testing.assert_allclose(adjust_to_prior(adjusted, target, source), p)
 
 
-@pytest.mark.parametrize("prior", [0.0, 1.0, -0.1], ids=["zero", "one", "negative"])
-def test_adjust_to_prior_refuses_a_prior_outside_zero_one(prior: float) -> None:
-    with pytest.raises(ValueError, match="prior"):
-        adjust_to_prior([0.5], prior, 0.3)
-
-
 def test_trivial_costs_with_no_flights_cost_nothing_to_skip() -> None:
     assert trivial_costs([], COSTS) == {"flag_none": 0.0, "flag_all": 1.0}
 

@@ -22,10 +22,6 @@ from module05_business.threshold import (
 )
 
 
-def test_theoretic_threshold_is_false_alert_share_of_costs(costs):
-    assert theoretic_threshold(costs) == pytest.approx(0.2)
-
-
 def test_grid_threshold_is_the_cheapest_grid_point(scores, costs):
     valid = scores[scores["split"] == "valid"]
     best = grid_threshold(valid["y"], valid["proba"], costs)
@@ -57,11 +53,6 @@ def test_estimate_prior_em_recovers_a_known_prior(true_prior):
     estimate = estimate_prior_em(test["proba"], source_prior=0.2)
     assert estimate.converged
     assert estimate.prior == pytest.approx(test["y"].mean(), abs=0.02)
-
-
-def test_estimate_prior_em_rejects_empty_input():
-    with pytest.raises(ValueError, match="at least one probability"):
-        estimate_prior_em([], 0.2)
 
 
 def test_implied_source_prior_finds_the_calibration_prior_not_the_label_share():

@@ -7,17 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labs_common.config import load_params
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
-from module05_business.threshold import theoretic_threshold
 from module06_lifecycle.fixtures import TinySetup
 from module06_lifecycle.predictor import (
     OUTPUT_COLUMNS,
     ModelInfo,
     ModelNotFoundError,
     Predictor,
-    _report_threshold,
-    _tag_threshold,
     load_from_dir,
     load_predictor,
 )
@@ -60,16 +56,6 @@ def test_load_from_dir_reads_the_threshold_from_metrics(tiny_setup: TinySetup) -
 def test_load_from_dir_refuses_a_folder_without_mlmodel(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="not an MLflow model folder"):
         load_predictor(tmp_path)
-
-
-def test_report_threshold_falls_back_to_the_cost_model(tmp_path: Path) -> None:
-    expected = theoretic_threshold(load_params().cost)
-    assert _report_threshold(tmp_path / "absent.json") == ("theoretic", expected)
-
-
-def test_tag_threshold_requires_the_tag() -> None:
-    with pytest.raises(ModelNotFoundError, match="has no 'threshold' tag"):
-        _tag_threshold({"threshold_rule": "theoretic"}, "m")
 
 
 @pytest.fixture

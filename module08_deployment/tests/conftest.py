@@ -6,15 +6,17 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from module06_lifecycle.fixtures import TinySetup
 from module08_deployment.server import free_port
 from module08_deployment.service.app import create_app
+from module08_deployment.service.schemas import EXAMPLE_FLIGHT
 from module08_deployment.service.settings import ServiceSettings
 
 
@@ -42,6 +44,20 @@ def client(settings: ServiceSettings) -> Iterator[TestClient]:
     """A TestClient whose context runs the app's lifespan (model load, log writer)."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def refusal() -> Callable[[FastAPI], str]:
+    """Start an app that must not serve: /ready and /predict both answer 503; return why."""
+
+    def start(app: FastAPI) -> str:
+        with TestClient(app) as test_client:
+            ready = test_client.get("/ready")
+            predict = test_client.post("/predict", json=EXAMPLE_FLIGHT)
+        assert (ready.status_code, predict.status_code) == (503, 503)
+        return ready.json()["detail"]
+
+    return start
 
 
 @pytest.fixture(scope="session")

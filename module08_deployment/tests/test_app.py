@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from module04_ml_fundamentals.features import SCHEDULE_COLUMNS
@@ -196,15 +198,13 @@ def test_no_champion_means_not_ready_with_the_reason(settings: ServiceSettings) 
     assert health.status_code == 200
 
 
-def test_unwritable_log_means_not_ready(settings: ServiceSettings, tmp_path: Path) -> None:
+def test_unwritable_log_means_not_ready(
+    settings: ServiceSettings, tmp_path: Path, refusal: Callable[[FastAPI], str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where a folder should be")
     broken = settings.model_copy(update={"predictions_db": blocker / "p.db"})
-    with TestClient(create_app(broken)) as client:
-        ready = client.get("/ready")
-        predict = client.post("/predict", json=EXAMPLE_FLIGHT)
-    assert (ready.status_code, predict.status_code) == (503, 503)
-    assert "the prediction log is not being written" in ready.json()["detail"]
+    assert "the prediction log is not being written" in refusal(create_app(broken))
 
 
 def test_model_folder_serves_with_the_reported_threshold(

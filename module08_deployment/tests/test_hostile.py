@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -152,13 +153,12 @@ def test_a_locked_log_database_makes_the_service_unready_until_released(
         assert wait_for(lambda: client.get("/ready").status_code == 200)
 
 
-def test_a_model_that_cannot_score_is_not_ready(settings: ServiceSettings) -> None:
+def test_a_model_that_cannot_score_is_not_ready(
+    settings: ServiceSettings, refusal: Callable[[FastAPI], str]
+) -> None:
     unfitted = Predictor(LogisticRegression(), ModelInfo("m", "1", None, "test", 0.5, "test"))
-    with TestClient(create_app(settings, predictor=unfitted)) as client:
-        ready = client.get("/ready")
-        predict = client.post("/predict", json=EXAMPLE_FLIGHT)
-    assert (ready.status_code, predict.status_code) == (503, 503)
-    assert "the model cannot score the example flight" in ready.json()["detail"]
+    reason = refusal(create_app(settings, predictor=unfitted))
+    assert "the model cannot score the example flight" in reason
 
 
 def test_a_pickled_model_folder_is_refused_and_runs_nothing(

@@ -35,12 +35,19 @@ def _alerts(**change: object) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("share", "fires"),
-    [(0.25 - EPS, False), (0.25, True), (0.25 + EPS, True)],
-    ids=["below", "at", "above"],
+    ("alert", "key", "limit", "fires"),
+    [
+        ("data_drift", "drift_share", 0.25, (False, True, True)),  # from the share on
+        ("calibration", "calibration_error", 0.125, (False, False, True)),  # beyond the limit
+        ("quality", "roc_auc", 0.6875, (True, False, False)),  # below the floor only
+    ],
+    ids=["drift-share", "calibration-error", "auc-floor"],
 )
-def test_data_drift_fires_from_the_share_on(share: float, fires: bool) -> None:
-    assert ("data_drift" in _alerts(drift_share=share)) is fires
+def test_a_one_sided_rule_just_below_at_and_just_above_its_limit(
+    alert: str, key: str, limit: float, fires: tuple[bool, bool, bool]
+) -> None:
+    fired = tuple(alert in _alerts(**{key: value}) for value in (limit - EPS, limit, limit + EPS))
+    assert fired == fires, f"{key} below, at and above {limit}"
 
 
 @pytest.mark.parametrize("sign", [1, -1], ids=["rise", "fall"])
@@ -68,24 +75,6 @@ def test_calibration_gap_fires_beyond_the_limit_in_both_directions(
     sign: int, gap: float, fires: bool
 ) -> None:
     assert ("calibration" in _alerts(calibration_gap=sign * gap)) is fires
-
-
-@pytest.mark.parametrize(
-    ("ece", "fires"),
-    [(0.125 - EPS, False), (0.125, False), (0.125 + EPS, True)],
-    ids=["below", "at", "above"],
-)
-def test_calibration_error_fires_beyond_the_limit(ece: float, fires: bool) -> None:
-    assert ("calibration" in _alerts(calibration_error=ece)) is fires
-
-
-@pytest.mark.parametrize(
-    ("auc", "fires"),
-    [(0.6875 - EPS, True), (0.6875, False), (0.6875 + EPS, False)],
-    ids=["below", "at", "above"],
-)
-def test_quality_fires_below_the_auc_floor_only(auc: float, fires: bool) -> None:
-    assert ("quality" in _alerts(roc_auc=auc)) is fires
 
 
 def test_decide_reasons_name_the_numbers_and_the_limits() -> None:
