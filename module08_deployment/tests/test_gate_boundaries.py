@@ -22,27 +22,21 @@ GOOD = {"test_roc_auc": 0.8, "max_slice_gap": 0.05}
 
 
 @pytest.mark.parametrize(
-    ("auc", "alias"),
-    [(0.75 - EPS, CHALLENGER), (0.75, CHAMPION), (0.75 + EPS, CHAMPION)],
-    ids=["below", "at", "above"],
+    ("gate", "key", "limit", "passes", "reason"),
+    [
+        (0, "test_roc_auc", 0.75, (False, True, True), "test ROC AUC {:.4f} vs floor 0.75"),
+        (1, "max_slice_gap", 0.125, (True, True, False), "largest slice gap {:.4f} vs bound 0.12"),
+    ],
+    ids=["auc-floor", "slice-gap"],
 )
-def test_quality_floor_admits_an_auc_equal_to_the_floor(auc: float, alias: str) -> None:
-    decision = apply_gates({**GOOD, "test_roc_auc": auc}, GATES, None)
-    assert decision.alias == alias
-    assert decision.reasons[0].startswith("pass" if alias == CHAMPION else "FAIL")
-    assert decision.reasons[0].endswith(f"test ROC AUC {auc:.4f} vs floor 0.75")
-
-
-@pytest.mark.parametrize(
-    ("gap", "alias"),
-    [(0.125 - EPS, CHAMPION), (0.125, CHAMPION), (0.125 + EPS, CHALLENGER)],
-    ids=["below", "at", "above"],
-)
-def test_slice_gap_gate_admits_a_gap_equal_to_the_bound(gap: float, alias: str) -> None:
-    decision = apply_gates({**GOOD, "max_slice_gap": gap}, GATES, None)
-    assert decision.alias == alias
-    verdict = "pass" if alias == CHAMPION else "FAIL"
-    assert decision.reasons[1] == f"{verdict}: largest slice gap {gap:.4f} vs bound 0.12"
+def test_a_gate_admits_a_value_equal_to_its_limit(
+    gate: int, key: str, limit: float, passes: tuple[bool, bool, bool], reason: str
+) -> None:
+    """Just below, at and just above the limit: the alias and the gate's own reason."""
+    for value, ok in zip((limit - EPS, limit, limit + EPS), passes, strict=True):
+        decision = apply_gates({**GOOD, key: value}, GATES, None)
+        assert decision.alias == (CHAMPION if ok else CHALLENGER), f"{key} = {value}"
+        assert decision.reasons[gate] == f"{'pass' if ok else 'FAIL'}: {reason.format(value)}"
 
 
 @pytest.mark.parametrize(

@@ -145,14 +145,17 @@ def test_stop_gives_up_after_its_timeout_and_says_how_many_rows_wait(
         releaser.cancel()
 
 
-def test_rows_submitted_within_the_interval_share_one_write() -> None:
-    store = FlakyStore()
+def _recording_writer(**settings: float) -> tuple[FlakyStore, PredictionLogWriter, list[int]]:
+    """A started writer on a store that works, and the rows of each of its writes, in order."""
+    store, writes = FlakyStore(), []
     store.recover()
-    batches: list[int] = []
-    writer = PredictionLogWriter(
-        store, batch_rows=100, flush_seconds=5.0, on_written=lambda ok, _: batches.append(ok)
-    )
+    writer = PredictionLogWriter(store, on_written=lambda ok, _: writes.append(ok), **settings)
     writer.start()
+    return store, writer, writes
+
+
+def test_rows_submitted_within_the_interval_share_one_write() -> None:
+    _, writer, batches = _recording_writer(batch_rows=100, flush_seconds=5.0)
     writer.submit([(1,)])
     time.sleep(0.3)  # well inside the 5 s interval: the writer must keep waiting
     writer.submit([(2,)])
@@ -220,13 +223,7 @@ def test_stop_is_seen_while_a_full_batch_keeps_failing(caplog: pytest.LogCapture
 
 
 def test_a_big_backlog_is_written_in_chunks_of_four_batches() -> None:
-    store = FlakyStore()
-    store.recover()
-    sizes: list[int] = []
-    writer = PredictionLogWriter(
-        store, batch_rows=2, flush_seconds=5.0, on_written=lambda ok, _: sizes.append(ok)
-    )
-    writer.start()
+    store, writer, sizes = _recording_writer(batch_rows=2, flush_seconds=5.0)
     writer.submit([(i,) for i in range(12)])
     assert writer.stop() == 12
     assert sizes == [8, 4] and store.rows == [(i,) for i in range(12)]
