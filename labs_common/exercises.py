@@ -178,6 +178,35 @@ def check_rng(stream: int = 0) -> np.random.Generator:
     return np.random.default_rng([_SEED.get(), stream])
 
 
+def assert_equal_answers_for_equal_inputs(
+    fn: Callable[..., object],
+    inputs: list[tuple],
+    kind: list[int],
+    rng: np.random.Generator,
+    repeats: int,
+    *,
+    same: str,
+    different: str,
+) -> None:
+    """Call ``fn`` on every input and on ``repeats`` of them again, in a random order: two
+    answers must be equal exactly when their inputs are of the same ``kind`` (``kind[i]`` of
+    ``inputs[i]``), e.g. the same model given with its keys in another order.
+
+    Why it matters: an id or a fingerprint is right only when it both stays put for the same
+    thing and moves for any change; testing pairs in an order the student cannot predict
+    catches an answer that remembers its last input. A failure says ``same`` (equal inputs
+    got different answers) or ``different`` (different inputs got one answer).
+    """
+    picks = rng.permutation([*range(len(inputs)), *rng.integers(0, len(inputs), repeats)])
+    answers = [fn(*inputs[i]) for i in picks]
+    for a in range(len(picks)):
+        for b in range(a):
+            equal = kind[picks[a]] == kind[picks[b]]
+            assert (answers[a] == answers[b]) == equal, (
+                f"calls {b} and {a} of {len(picks)}: {same if equal else different}"
+            )
+
+
 @functools.lru_cache(maxsize=4)
 def course_table(name: str) -> pd.DataFrame:
     """A raw course table (``labs_common.data.TABLES``), read once and shared by every check.

@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from labs_common.exercises import Checks, check_rng, course_table, current_seed
+from labs_common.exercises import (
+    Checks,
+    assert_equal_answers_for_equal_inputs,
+    check_rng,
+    course_table,
+    current_seed,
+)
 from module03_architecture import maturity, ops, pipeline, scale
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
@@ -226,18 +232,15 @@ def check_model_version_id(fn: Callable[..., object]) -> None:
             (code, data, {**params, "grid": {"lr": [0.05]}}),
             (code, data, {**params, "seed": params["seed"] + 1})]  # fmt: skip
     same_model = [0, 0, 1, 2, 3, 4]  # the first two differ only by the order of the keys
-    picks = rng.permutation(
-        [*range(len(pool)), *rng.integers(0, len(pool), 4)]
-    )  # all, in a random order
-    ids = [fn(*pool[i]) for i in picks]
-    for a in range(len(picks)):
-        for b in range(a):
-            equal = same_model[picks[a]] == same_model[picks[b]]
-            assert (ids[a] == ids[b]) == equal, f"calls {b} and {a} of {len(picks)}: " + (
-                "the same model must get the same id"
-                if equal
-                else "changing the code, the data or a parameter must change the id"
-            )
+    assert_equal_answers_for_equal_inputs(
+        fn,
+        pool,
+        same_model,
+        rng,
+        repeats=4,
+        same="the same model must get the same id",
+        different="changing the code, the data or a parameter must change the id",
+    )
 
 
 @CHECKS.exercise

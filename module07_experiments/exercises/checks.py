@@ -18,7 +18,7 @@ import yaml
 
 from labs_common import paths
 from labs_common.config import load_params
-from labs_common.exercises import Checks, check_rng
+from labs_common.exercises import Checks, assert_equal_answers_for_equal_inputs, check_rng
 
 #: This module's exercises, registered by @CHECKS.exercise in the order below.
 CHECKS = Checks()
@@ -111,17 +111,15 @@ def check_run_fingerprint(fn: Callable[..., object]) -> None:
             (changed, data, commit), (params, {**data, "test": "c" * 32}, commit),
             (params, data, commit + "0")]  # fmt: skip
     same_run = [0, 0, 1, 2, 3]  # the first two are the same run, keys in another order
-    picks = rng.permutation(
-        [*range(len(pool)), *rng.integers(0, len(pool), 5)]
-    )  # all, in a random order
-    digests = [fn(*pool[i]) for i in picks]
-    for a in range(len(picks)):
-        for b in range(a):
-            equal = same_run[picks[a]] == same_run[picks[b]]
-            assert (digests[a] == digests[b]) == equal, (
-                "a change of parameter, data hash or commit must show, and the same run must "
-                f"give the same digest: calls {b} and {a} of {len(picks)} disagree"
-            )
+    assert_equal_answers_for_equal_inputs(
+        fn,
+        pool,
+        same_run,
+        rng,
+        repeats=5,
+        same="the same run must give the same digest",
+        different="a change of parameter, data hash or commit must change the digest",
+    )
 
 
 def _runs() -> pd.DataFrame:
