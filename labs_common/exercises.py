@@ -136,6 +136,13 @@ class Checks(list[Exercise]):
 
         return register if check is None else register(check)
 
+    def named(self, name: str) -> Exercise:
+        """The exercise called ``name``; a ``KeyError`` lists the names there are."""
+        for ex in self:
+            if ex.name == name:
+                return ex
+        raise KeyError(f"no exercise {name!r}; there are: {[ex.name for ex in self]}")
+
 
 @dataclass(frozen=True)
 class Result:
@@ -223,7 +230,7 @@ def module_package(number: int) -> str:
     return paths.module_dir(number).name
 
 
-def load_checks(number: int) -> list[Exercise]:
+def load_checks(number: int) -> Checks:
     """Return module ``number``'s ``CHECKS`` (``LookupError`` when it has no exercises)."""
     package = module_package(number)
     try:

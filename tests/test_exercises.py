@@ -258,6 +258,9 @@ def test_checks_refuse_a_check_without_hint_name_or_a_unique_name() -> None:
     checks.exercise(check_late_rate)
     with pytest.raises(ValueError, match="registered twice"):
         checks.exercise(check_late_rate)
+    assert checks.named("late_rate").check is check_late_rate
+    with pytest.raises(KeyError, match=r"there are: \['late_rate'\]"):
+        checks.named("late_rates")
 
 
 def test_gate_catches_a_check_without_assertions() -> None:
@@ -270,7 +273,7 @@ def test_gate_catches_a_check_without_assertions() -> None:
 
 
 def test_an_answer_calling_the_course_function_fails() -> None:
-    ex = next(e for e in load_checks(9) if e.name == "should_retrain")
+    ex = load_checks(9).named("should_retrain")
     assert "module09_monitoring.rules.decide" in ex.forbidden
 
     def via_decide(entry: dict, params: object) -> bool:

@@ -55,6 +55,6 @@ def _zero_p_value(a: np.ndarray, b: np.ndarray, n_resamples: int = 5000, seed: i
     ids=["normal-eq", "uncentred-pca", "wald", "cancelled", "p-zero", "set-join", "sum-grad"],
 )
 def test_checks_reject_typical_mistakes(name: str, wrong: object, match: str) -> None:
-    check = {ex.name: ex.check for ex in checks.CHECKS}[name]
+    check = checks.CHECKS.named(name).check
     with pytest.raises(AssertionError, match=match):
         check(wrong)

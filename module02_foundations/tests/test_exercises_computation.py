@@ -43,7 +43,7 @@ def _off_by_one_budget(n, budget):
     ids=["always-true", "no-reject", "fixed-3", "all-flights", "touching", "fixed", "off-by-one"],
 )
 def test_computation_checks_reject_wrong_answers(name: str, wrong: object, match: str) -> None:
-    check = {ex.name: ex.check for ex in checks.CHECKS}[name]
+    check = checks.CHECKS.named(name).check
     with pytest.raises(AssertionError, match=match):
         check(wrong)
 

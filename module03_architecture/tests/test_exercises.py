@@ -109,7 +109,7 @@ def _edited_only(old: pd.DataFrame, new: pd.DataFrame, key: str) -> list[object]
     ids=lambda v: v if isinstance(v, str) and " " not in v else None,
 )
 def test_checks_catch_typical_mistakes(name: str, wrong: Callable[..., object], match: str) -> None:
-    check = next(ex.check for ex in checks.CHECKS if ex.name == name)
+    check = checks.CHECKS.named(name).check
     with pytest.raises(AssertionError, match=match):
         check(wrong)
 

@@ -53,6 +53,6 @@ def _gap_with_nan_groups(y, flagged, groups):
          "no-running-cost", "nan-group"],
 )  # fmt: skip
 def test_checks_reject_typical_mistakes(name, wrong, match) -> None:
-    check = {ex.name: ex.check for ex in checks.CHECKS}[name]
+    check = checks.CHECKS.named(name).check
     with pytest.raises(AssertionError, match=match):
         check(wrong)
