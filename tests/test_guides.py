@@ -86,7 +86,8 @@ class Walk:
 
     ``run`` is what is really typed when it differs from the page (``{port}`` is a free
     port), with ``why`` saying why it has the same shape. ``codes`` are the exit codes the
-    page promises. ``leaves`` are the tracked files the command is meant to change (a
+    page promises; ``expect`` must be in the output and nothing of ``absent`` may be.
+    ``leaves`` are the tracked files the command is meant to change (a
     later command puts them back). ``server``: the command is a server; the walk waits
     until this path answers on ``{port}``, runs ``then`` against it, and stops it.
     """
@@ -96,6 +97,7 @@ class Walk:
     stdin: str = ""
     codes: tuple[int, ...] = (0,)
     expect: str = ""
+    absent: tuple[str, ...] = ()
     leaves: tuple[str, ...] = ()
     server: str | None = None
     then: str | None = None
@@ -212,10 +214,13 @@ COMMANDS: dict[str, Walk | Skip | Inside] = {
     ".venv/bin/labs monitor --table": Walk(
         codes=(0, 1), expect="monitor", why="exit 1 with its fix (`dvc repro monitor`) when "
         "the copy has no replay to show"),
+    # The instructor's demo: a parameter only `register` reads re-runs only `register`, and
+    # the experiment's metrics come from the DVC cache (`!` in the table: not cached).
     ".venv/bin/dvc exp run register -S register.tolerance=0.003": Walk(
+        expect="Running stage 'register'", absent=("Running stage 'train'",),
         leaves=("params.yaml", "dvc.lock")),
     ".venv/bin/dvc exp show --drop '.*' --keep 'Experiment|register.tolerance|"
-    "test_roc_auc$'": Walk(expect="register.tolerance", leaves=("params.yaml", "dvc.lock")),
+    "test_roc_auc$'": Walk(expect="0.003", absent=("!",), leaves=("params.yaml", "dvc.lock")),
     "make reset": Walk(why="after the class experiment above; then the copy is checked"),
     "make clean": Walk(),
     "git status": Walk(),
@@ -475,6 +480,8 @@ def test_guide_command_works_as_written(
         output = result.stdout + result.stderr
         assert result.returncode in step.codes, f"exit {result.returncode}:\n{output[-4000:]}"
     assert step.expect in output, f"expected {step.expect!r} in:\n{output[-3000:]}"
+    shown = [text for text in step.absent if text in output]
+    assert not shown, f"{shown} should not be in:\n{output[-3000:]}"
     assert "Failed to send telemetry" not in output
     changed = {line[3:] for line in dirty_files(clone.root, clone.home)}
     assert changed <= set(step.leaves), f"{command!r} left changes behind: {sorted(changed)}"
