@@ -145,8 +145,19 @@ def _build(box: Sandbox) -> str:
     return f"; built with {engine}"
 
 
+def new_missed_delay(box: Sandbox) -> float:
+    """A random cost of a missed delay (2.0-9.0) that the copy's params.yaml does not hold.
+
+    Why: the flow step checks that running the flow re-computes the metrics; the same value
+    again (registry_gate drew its costs from this range) would leave them as they are, and a
+    correct flow would fail.
+    """
+    held = box.params().get("cost", {}).get("missed_delay")
+    return box.rng.choice([n / 10 for n in range(20, 91) if n / 10 != held])
+
+
 def prefect_flow(box: Sandbox) -> str:
-    costs = {"cost.missed_delay": round(box.rng.uniform(2.0, 9.0), 1)}
+    costs = {"cost.missed_delay": new_missed_delay(box)}
     before = read_metrics(box)
     box.set_params(costs)
     out = box.python_json(FLOW, timeout=600)
