@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from labs_common import paths
+from labs_common import contract, paths
 from labs_common.artifacts import read_dvc_lock
 from labs_common.config import load_params
 from labs_common.sandbox import copy_repo, dvc
@@ -33,8 +33,10 @@ METRIC_KEYS = {
 }  # fmt: skip
 #: Outputs that differ between two clean runs by design: the DuckDB file's internal layout,
 #: and what MLflow names afresh each run (run and model ids, registry versions).
-VARIES = {"data/interim/warehouse.duckdb", "models/model", "reports/train_run.json",
-          "reports/registry.json"}  # fmt: skip
+VARIES = {
+    p.relative_to(paths.ROOT).as_posix()
+    for p in (contract.WAREHOUSE, contract.MODEL_DIR, contract.TRAIN_RUN, contract.REGISTRY_REPORT)
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,18 +49,18 @@ def built() -> Path:
     return paths.ROOT
 
 
-def _metrics(root: Path) -> dict:
-    return json.loads((root / "reports" / "metrics.json").read_text())
+def _read(artifact: Path) -> dict:
+    return json.loads(artifact.read_text())
 
 
 def test_pipeline_writes_the_promised_metrics(built: Path) -> None:
-    metrics = _metrics(built)
+    metrics = _read(contract.METRICS)
     assert set(metrics) >= METRIC_KEYS
     assert metrics["test_roc_auc"] >= load_params(built / "params.yaml").register.min_roc_auc
     assert metrics["cost_saving_vs_best_trivial"] > 0
-    threshold = json.loads((built / "reports" / "threshold.json").read_text())
+    threshold = _read(contract.THRESHOLD_REPORT)
     assert {"theoretic", "validation_grid", "prior_shift"} <= set(threshold["rules"])
-    registry = json.loads((built / "reports" / "registry.json").read_text())
+    registry = _read(contract.REGISTRY_REPORT)
     # A workspace that ran before holds a champion already: the version is not always 1.
     assert registry["alias"] == "champion" and registry["version"] >= 1, registry
 
