@@ -23,10 +23,14 @@ METRICS = ("roc_auc", "threshold", "cost_per_flight")
 GRID = np.linspace(0.0, 1.0, 201)
 
 
+#: The costs of a missed delay the checks draw from (a false alert costs about 1).
+MISSED_DELAYS = tuple(n / 10 for n in range(20, 91))
+
+
 def random_costs(box: Sandbox) -> dict[str, float]:
     """Costs the student cannot guess: a missed delay costs 2-9 times a false alert or so."""
     if "costs" not in box.notes:
-        box.notes["costs"] = {"cost.missed_delay": round(box.rng.uniform(2.0, 9.0), 1),
+        box.notes["costs"] = {"cost.missed_delay": box.rng.choice(MISSED_DELAYS),
                               "cost.false_alert": round(box.rng.uniform(0.5, 1.5), 2)}  # fmt: skip
     return box.notes["costs"]
 

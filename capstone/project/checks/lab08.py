@@ -17,7 +17,7 @@ import subprocess
 from capstone.project.checks import Lab, Step
 from capstone.project.checks.common import raw_flights, run_pipeline
 from capstone.project.checks.lab04 import has_stages
-from capstone.project.checks.lab05 import random_costs, read_metrics
+from capstone.project.checks.lab05 import MISSED_DELAYS, random_costs, read_metrics
 from capstone.project.checks.lab07 import BLOCKED as BLOCKED_07
 from capstone.project.checks.sandbox import CheckFailed, Sandbox
 from capstone.project.tools import tail
@@ -146,14 +146,14 @@ def _build(box: Sandbox) -> str:
 
 
 def new_missed_delay(box: Sandbox) -> float:
-    """A random cost of a missed delay (2.0-9.0) that the copy's params.yaml does not hold.
+    """A random cost of a missed delay (lab 05's range) that the copy's params.yaml does not hold.
 
     Why: the flow step checks that running the flow re-computes the metrics; the same value
     again (registry_gate drew its costs from this range) would leave them as they are, and a
     correct flow would fail.
     """
     held = box.params().get("cost", {}).get("missed_delay")
-    return box.rng.choice([n / 10 for n in range(20, 91) if n / 10 != held])
+    return box.rng.choice([cost for cost in MISSED_DELAYS if cost != held])
 
 
 def prefect_flow(box: Sandbox) -> str:
