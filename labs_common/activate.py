@@ -44,12 +44,16 @@ QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "EVIDENTLY_DISABLE_TELEMETRY": "1",
 }
+#: Sized for a laptop: ``mlflow ui`` and ``mlflow server`` start one worker process instead of
+#: four. Each worker imports the whole tracking server (about 4 s of CPU and 270 MB); one
+#: reader needs one. The compose stack's server (docker/compose.yaml) keeps MLflow's four.
+LAPTOP_ENV = {"MLFLOW_WORKERS": "1"}
 #: The repository root, from this file's place (``LABS_ROOT`` overrides, as in paths.py).
 _ROOT = Path(__file__).resolve().parents[1]
 
 
 def activate(environ: os._Environ[str] | dict[str, str] = os.environ) -> None:
-    """Put this environment's ``bin`` first on PATH and switch telemetry off.
+    """Put this environment's ``bin`` first on PATH, switch telemetry off, size for a laptop.
 
     Why it matters: a child process (a DVC stage, a Jupyter kernel, ``dvc`` called from a
     notebook) then runs the course's Python, whatever the shell had on PATH.
@@ -60,7 +64,7 @@ def activate(environ: os._Environ[str] | dict[str, str] = os.environ) -> None:
     parts = environ.get("PATH", "").split(os.pathsep)
     if parts[0] != bin_dir:
         environ["PATH"] = os.pathsep.join([bin_dir, *(p for p in parts if p and p != bin_dir)])
-    for key, value in QUIET_ENV.items():
+    for key, value in {**QUIET_ENV, **LAPTOP_ENV}.items():
         environ.setdefault(key, value)
     root = Path(environ.get("LABS_ROOT", _ROOT))
     environ.setdefault("PREFECT_HOME", str(root / ".prefect"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 
 from labs_common import paths
-from labs_common.activate import QUIET_ENV
+from labs_common.activate import LAPTOP_ENV, QUIET_ENV
 
 OFFLINE_ENV = {
     **QUIET_ENV,
+    **LAPTOP_ENV,
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     # Prefect starts a temporary local server when no API URL is set; keep it quiet.
     "PREFECT_LOGGING_LEVEL": "WARNING",

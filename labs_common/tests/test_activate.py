@@ -19,6 +19,20 @@ def test_activate_puts_this_bin_first_once_and_keeps_set_values() -> None:
     assert env["DO_NOT_TRACK"] == "false"  # the user's own value wins
     assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
     assert env["PREFECT_HOME"].endswith(".prefect")
+    assert env["MLFLOW_WORKERS"] == "1"
+
+
+def test_a_plain_shell_mlflow_server_starts_one_worker() -> None:
+    if sys.prefix == sys.base_prefix:
+        pytest.skip("not running from the course's .venv")
+    # What `mlflow ui` reads for --workers when it is typed in a shell where nothing was set.
+    code = (
+        "import click, mlflow.cli as c; cmd = c.cli.get_command(click.Context(c.cli), 'ui'); "
+        "print(cmd.make_context('ui', [], resilient_parsing=True).params['workers'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin"},
+                         capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert out == "1"
 
 
 def test_activate_leaves_a_system_python_alone(monkeypatch: pytest.MonkeyPatch) -> None:
