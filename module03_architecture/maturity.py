@@ -75,7 +75,11 @@ def find_evidence(practice: Practice, root: Path = paths.ROOT) -> list[str]:
         rel = path.relative_to(root)
         if not path.is_file() or ".venv" in rel.parts or _talks_about(practice, rel):
             continue
-        if practice.contains is None or practice.contains in path.read_text(errors="ignore"):
+        try:
+            text = "" if practice.contains is None else path.read_text(errors="ignore")
+        except FileNotFoundError:  # removed since the glob saw it (another program's temp file)
+            continue
+        if practice.contains is None or practice.contains in text:
             found.append(rel)
     return [p.as_posix() for p in sorted(found, key=lambda p: ("tests" in p.parts, p))]
 

@@ -25,7 +25,8 @@ def test_solutions_all_pass() -> None:
 
 
 def test_untouched_starters_all_todo() -> None:
-    assert {r.status for r in run_checks(3, "starter")} == {"todo"}
+    results = run_checks(3, "starter")
+    assert [(r.name, r.status, r.message) for r in results if r.status != "todo"] == []
 
 
 def _carrier_counting_cancelled(con: duckdb.DuckDBPyConnection, late_minutes: int = 15):

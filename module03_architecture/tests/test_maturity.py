@@ -40,6 +40,23 @@ def test_find_evidence_alternatives_and_code_before_tests(tmp_path: Path) -> Non
     assert mt.find_evidence(practice, tmp_path) == expected
 
 
+def test_find_evidence_skips_a_file_removed_while_it_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another program's temporary file: the glob sees it, then it is gone before the read.
+    _touch(tmp_path, "pkg/gone.py", "start_run(")
+    _touch(tmp_path, "pkg/kept.py", "start_run(")
+    read = Path.read_text
+
+    def vanishing(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "gone.py":
+            self.unlink()
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", vanishing)
+    assert mt.find_evidence(TOY[2], tmp_path) == ["pkg/kept.py"]
+
+
 def test_find_evidence_skips_virtualenv(tmp_path: Path) -> None:
     _touch(tmp_path, "pkg/.venv/lib/x.py", "start_run(")
     assert (
